@@ -1,0 +1,45 @@
+# Two commands: `make run` (set up and serve on http://127.0.0.1:8000) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/studyapp
+LOCAL_ENV := DJANGO_DEBUG=1
+
+.PHONY: install run test test-postgres lint lock clean
+
+# Re-installs only when the lock file changes, so a second `make install` takes a second.
+$(STAMP): requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
+	$(LOCAL_ENV) $(BIN)/python manage.py load_facts
+	$(LOCAL_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install lint
+	$(BIN)/pytest
+
+test-postgres: install
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest
+
+# Regenerate the pinned lock from pyproject.toml's ranges (run after changing dependencies).
+lock:
+	rm -rf /tmp/studyapp-lock && $(PYTHON) -m venv /tmp/studyapp-lock
+	/tmp/studyapp-lock/bin/pip install --quiet --upgrade pip
+	/tmp/studyapp-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/studyapp-lock/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+
+clean:
+	rm -rf $(VENV) staticfiles test_db.sqlite3*

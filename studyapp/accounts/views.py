@@ -1,0 +1,22 @@
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from studyapp.accounts.forms import SignupForm
+from studyapp.accounts.services import user_signup
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("study")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = user_signup(
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password1"],
+            email=form.cleaned_data.get("email", ""),
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("study")
+    return render(request, "registration/signup.html", {"form": form})

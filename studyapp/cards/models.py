@@ -1,0 +1,63 @@
+"""Cards are shared by all users and generated from facts; each user's progress lives in study."""
+
+from django.db import models
+
+
+class Deck(models.TextChoices):
+    PEOPLE = "people"
+    WORKS = "works"
+    EVENTS = "events"
+
+
+class CardKind(models.TextChoices):
+    PERSON_WHO = "person_who", "Who was X?"
+    PERSON_REVERSE = "person_reverse", "Description → person"
+    WORK_AUTHOR = "work_author", "Who wrote T?"
+    WORK_YEAR = "work_year", "When was T published?"
+    WORK_KIND = "work_kind", "What kind of work is T?"
+    WORK_REVERSE = "work_reverse", "Author, kind and year → title"
+    EVENT_WHEN = "event_when", "When did E happen?"
+    EVENT_REVERSE = "event_reverse", "Date → what happened"
+    CLOZE = "cloze", "Fill the blank in a quote"
+
+
+class CardQuerySet(models.QuerySet):
+    def active(self):
+        """Cards that can be studied, quizzed and exported: not retired."""
+        return self.filter(retired=False)
+
+    def in_decks(self, decks):
+        return self.filter(deck__in=decks) if decks else self
+
+
+class Card(models.Model):
+    key = models.CharField(max_length=200, unique=True, help_text="fact type:fact key:kind; never from text")
+    fact_type = models.CharField(max_length=10)  # person, work, event
+    fact_key = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=CardKind.choices)
+    deck = models.CharField(max_length=10, choices=Deck.choices)
+    prompt = models.TextField()
+    answer = models.TextField()
+    accepted = models.JSONField(default=list, help_text="Every answer that counts as right.")
+    topics = models.JSONField(default=list, blank=True)
+    citations = models.JSONField(default=list, help_text="[{source, title, quote}] shown after answering.")
+    disputed = models.BooleanField(default=False)
+    retired = models.BooleanField(default=False, help_text="Its fact or kind is gone; history is kept.")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    objects = CardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["fact_type", "fact_key"], name="card_fact_idx"),
+            models.Index(fields=["deck", "retired"], name="card_deck_idx"),
+        ]
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def sibling_group(self):
+        return f"{self.fact_type}:{self.fact_key}"

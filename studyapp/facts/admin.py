@@ -1,0 +1,48 @@
+from django.contrib import admin
+
+from studyapp.facts.models import Citation, Event, Person, Source, Work
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    extra = 0
+    fields = ["source", "quote", "claim", "position"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["key", "title", "author", "kind", "year"]
+    list_filter = ["kind"]
+    search_fields = ["key", "title", "author", "publication"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "disputed"]
+    list_filter = ["disputed", "citations__source"]
+    search_fields = ["name", "key", "aliases", "description"]
+    inlines = [CitationInline]
+
+
+@admin.register(Work)
+class WorkAdmin(admin.ModelAdmin):
+    list_display = ["title", "author", "year", "kind", "disputed"]
+    list_filter = ["kind", "disputed", "citations__source"]
+    search_fields = ["title", "key", "aliases"]
+    inlines = [CitationInline]
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["when", "description", "precision", "disputed"]
+    list_filter = ["precision", "disputed", "citations__source"]
+    search_fields = ["description", "when", "key"]
+    filter_horizontal = ["people", "works"]
+    inlines = [CitationInline]
+
+
+@admin.register(Citation)
+class CitationAdmin(admin.ModelAdmin):
+    list_display = ["source", "fact", "quote"]
+    list_filter = ["source"]
+    search_fields = ["quote"]

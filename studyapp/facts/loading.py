@@ -1,0 +1,221 @@
+"""Read and validate fact fixtures (Django loaddata format, natural keys) before anything is written.
+
+Validation is pure: it reads files and returns plain records or raises FixtureError naming the file,
+the record and the field. Writing happens in services.load_facts, inside one transaction.
+"""
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from studyapp.facts.models import Event, Person, Precision, Work, WorkKind
+
+MAX_QUOTE_CHARS = 400
+MAX_QUOTE_WORDS = 40  # "about 30 words": a little slack for hyphenated and short words
+
+FACT_MODELS = {"facts.person": Person, "facts.work": Work, "facts.event": Event}
+REQUIRED = {
+    "facts.source": {"key": str, "title": str, "kind": str},
+    "facts.person": {"key": str, "name": str, "description": str},
+    "facts.work": {"key": str, "title": str, "kind": str},
+    "facts.event": {"key": str, "when": str, "date": str, "precision": str, "description": str},
+    "facts.citation": {"source": list, "quote": str},
+}
+OPTIONAL = {
+    "facts.source": {"author": str, "publication": str, "year": (int, type(None))},
+    "facts.person": {"aliases": list, "roles": list},
+    "facts.work": {"aliases": list, "author": (list, type(None)), "year": (int, type(None)),
+                   "pages": (int, type(None))},
+    "facts.event": {"aliases": list, "people": list, "works": list},
+    "facts.citation": {"person": list, "work": list, "event": list, "claim": dict},
+}
+
+
+class FixtureError(Exception):
+    """A fixture problem, with where it is: file, record number and field."""
+
+    def __init__(self, message, *, file=None, record=None, field=None):
+        self.file, self.record, self.field = file, record, field
+        where = []
+        if file:
+            where.append(str(file))
+        if record is not None:
+            where.append(f"record {record}")
+        if field:
+            where.append(f"field '{field}'")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+@dataclass
+class FactBase:
+    """Everything the loaded files say, keyed by natural key; citations keyed by (model, fact key)."""
+
+    sources: dict = field(default_factory=dict)
+    people: dict = field(default_factory=dict)
+    works: dict = field(default_factory=dict)
+    events: dict = field(default_factory=dict)
+    citations: dict = field(default_factory=dict)
+
+    def facts_of(self, model_name):
+        return {"facts.person": self.people, "facts.work": self.works, "facts.event": self.events}[model_name]
+
+
+def _check_types(fields, model, where):
+    allowed = {**REQUIRED[model], **OPTIONAL[model]}
+    for name in fields:
+        if name not in allowed:
+            raise FixtureError(f"unknown field (expected one of {', '.join(sorted(allowed))})", field=name, **where)
+    for name, kind in REQUIRED[model].items():
+        if name not in fields:
+            raise FixtureError("missing required field", field=name, **where)
+        if not isinstance(fields[name], kind) or (kind is str and not fields[name].strip()):
+            raise FixtureError("must be a non-empty " + kind.__name__, field=name, **where)
+    for name, kind in OPTIONAL[model].items():
+        if name in fields and not isinstance(fields[name], kind):
+            raise FixtureError("has the wrong type", field=name, **where)
+
+
+def _natural_key(value, where, name):
+    if not (isinstance(value, list) and len(value) == 1 and isinstance(value[0], str) and value[0]):
+        raise FixtureError('must be a natural key like ["some-key"]', field=name, **where)
+    return value[0]
+
+
+def _check_date(fields, where, prefix=""):
+    try:
+        date = dt.date.fromisoformat(fields["date"])
+    except (TypeError, ValueError):
+        raise FixtureError(f"bad date {fields['date']!r}: use YYYY-MM-DD", field=prefix + "date", **where) from None
+    precision = fields["precision"]
+    if precision not in Precision.values:
+        raise FixtureError(f"bad precision {precision!r}: use one of {', '.join(Precision.values)}",
+                           field=prefix + "precision", **where)
+    if precision == "decade" and (date.year % 10 or (date.month, date.day) != (1, 1)):
+        raise FixtureError("a decade must start on YYY0-01-01", field=prefix + "date", **where)
+    if precision == "year" and (date.month, date.day) != (1, 1):
+        raise FixtureError("a year must start on YYYY-01-01", field=prefix + "date", **where)
+    if precision == "month" and date.day != 1:
+        raise FixtureError("a month must start on its first day", field=prefix + "date", **where)
+    return date
+
+
+def read_files(paths) -> list[tuple[Path, int, dict]]:
+    """Parse each file into (path, record number, record) triples."""
+    records = []
+    for path in map(Path, paths):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise FixtureError("file not found", file=path) from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise FixtureError(f"not valid JSON: {error}", file=path) from None
+        if not isinstance(data, list):
+            raise FixtureError("a fixture file must hold a JSON list of records", file=path)
+        for number, record in enumerate(data, start=1):
+            records.append((path, number, record))
+    return records
+
+
+def validate(records, *, known_sources=(), known_people=(), known_works=(), known_events=(),
+             sources_dir=None) -> FactBase:
+    """Check every record and every reference; return the fact base or raise FixtureError."""
+    base = FactBase()
+    pending_citations = []
+    for path, number, record in records:
+        where = {"file": path, "record": number}
+        if not isinstance(record, dict) or not isinstance(record.get("fields"), dict):
+            raise FixtureError('each record must be {"model": ..., "fields": {...}}', **where)
+        model = record.get("model")
+        if model not in REQUIRED:
+            raise FixtureError(f"unknown model {model!r}", field="model", **where)
+        fields = record["fields"]
+        _check_types(fields, model, where)
+        if model == "facts.citation":
+            pending_citations.append((where, fields))
+            continue
+        key = fields["key"]
+        target = base.sources if model == "facts.source" else base.facts_of(model)
+        if key in target:
+            raise FixtureError(f"duplicate natural key {key!r}", field="key", **where)
+        if model == "facts.event":
+            fields = {**fields, "date": _check_date(fields, where)}
+        if model == "facts.work" and fields["kind"] not in WorkKind.values:
+            raise FixtureError(f"bad kind {fields['kind']!r}: use one of {', '.join(WorkKind.values)}",
+                               field="kind", **where)
+        for name in ("aliases", "roles"):
+            if name in fields and not all(isinstance(item, str) and item.strip() for item in fields[name]):
+                raise FixtureError("must be a list of non-empty strings", field=name, **where)
+        target[key] = {**fields, "_where": where}
+
+    sources = set(base.sources) | set(known_sources)
+    people = set(base.people) | set(known_people)
+    works = set(base.works) | set(known_works)
+    for work in base.works.values():
+        if work.get("author") is not None:
+            author = _natural_key(work["author"], work["_where"], "author")
+            if author not in people:
+                raise FixtureError(f"unknown person {author!r}", field="author", **work["_where"])
+    for event in base.events.values():
+        for name, known in (("people", people), ("works", works)):
+            for ref in event.get(name, []):
+                target = _natural_key(ref, event["_where"], name)
+                if target not in known:
+                    raise FixtureError(f"unknown {name[:-1] if name == 'works' else 'person'} {target!r}",
+                                       field=name, **event["_where"])
+
+    facts_known = {"person": people, "work": works, "event": set(base.events) | set(known_events)}
+    source_texts = {}
+    seen = set()
+    for where, fields in pending_citations:
+        source = _natural_key(fields["source"], where, "source")
+        if source not in sources:
+            raise FixtureError(f"unknown source {source!r}", field="source", **where)
+        refs = [name for name in ("person", "work", "event") if name in fields]
+        if len(refs) != 1:
+            raise FixtureError("a citation names exactly one of person, work or event", field="person", **where)
+        kind = refs[0]
+        fact_key = _natural_key(fields[kind], where, kind)
+        if fact_key not in facts_known[kind]:
+            raise FixtureError(f"unknown {kind} {fact_key!r}", field=kind, **where)
+        quote = fields["quote"]
+        if len(quote) > MAX_QUOTE_CHARS:
+            raise FixtureError(f"quote is {len(quote)} characters; at most {MAX_QUOTE_CHARS}", field="quote", **where)
+        if len(quote.split()) > MAX_QUOTE_WORDS:
+            raise FixtureError(f"quote is {len(quote.split())} words; at most {MAX_QUOTE_WORDS}",
+                               field="quote", **where)
+        claim = fields.get("claim", {})
+        model_class = FACT_MODELS[f"facts.{kind}"]
+        for name in claim:
+            if name not in model_class.CLAIM_FIELDS:
+                raise FixtureError(f"a {kind} claim may state only {', '.join(model_class.CLAIM_FIELDS)}",
+                                   field=f"claim.{name}", **where)
+        if kind == "event" and claim:
+            if set(claim) != {"when", "date", "precision"}:
+                raise FixtureError("an event claim gives when, date and precision together", field="claim", **where)
+            claim = {**claim, "date": _check_date(claim, where, prefix="claim.").isoformat()}
+        if kind == "work" and "year" in claim and not isinstance(claim["year"], int):
+            raise FixtureError("must be a whole number", field="claim.year", **where)
+        identity = (kind, fact_key, source, quote, json.dumps(claim, sort_keys=True))
+        if identity in seen:
+            raise FixtureError("duplicate citation", field="quote", **where)
+        seen.add(identity)
+        if sources_dir is not None:
+            if source not in source_texts:
+                try:
+                    source_texts[source] = (Path(sources_dir) / source).read_text(encoding="utf-8")
+                except FileNotFoundError:
+                    raise FixtureError(f"no file {source} in {sources_dir}", field="source", **where) from None
+            if quote not in source_texts[source]:
+                raise FixtureError(f"quote not found verbatim in {source}: {quote[:80]!r}", field="quote", **where)
+        base.citations.setdefault((kind, fact_key), []).append(
+            {"source": source, "quote": quote, "claim": claim, "position": len(seen)}
+        )
+
+    for model in FACT_MODELS:
+        kind = model.split(".")[1]
+        for key, fact in base.facts_of(model).items():
+            if (kind, key) not in base.citations:
+                raise FixtureError(f"{kind} {key!r} has no citation: every fact cites a source",
+                                   field="key", **fact["_where"])
+    return base

@@ -1,0 +1,170 @@
+"""The fact base: sources, people, works, dated events, and the verbatim citations behind each fact.
+
+A fact may be disputed: sources disagree on a date, a year or a detail. Each version lives on the
+citations that give it (`Citation.claim` holds the fields that source states differently), so no
+version is ever picked silently; `Fact.versions()` lists them all with their sources.
+"""
+
+from django.db import models
+
+
+class Precision(models.TextChoices):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+    DECADE = "decade"
+
+
+class WorkKind(models.TextChoices):
+    NOVEL = "novel"
+    MEMOIR = "memoir"
+    HISTORY = "history"
+    NON_FICTION = "non-fiction"
+    NOTEBOOKS = "notebooks"
+    POETRY = "poetry"
+    PERIODICAL = "periodical"
+    ESSAY = "essay"
+    ARTICLE = "article"
+    SPEECH = "speech"
+    FILM = "film"
+    OTHER = "other"
+
+
+class KeyManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Source(models.Model):
+    key = models.CharField(max_length=100, unique=True, help_text="The source's file name.")
+    title = models.CharField(max_length=300)
+    author = models.CharField(max_length=200, blank=True)
+    publication = models.CharField(max_length=300, blank=True)
+    year = models.PositiveIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=50)
+
+    objects = KeyManager()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.key,)
+
+
+class Fact(models.Model):
+    """What people, works and events share: a stable key, aliases and citations."""
+
+    key = models.SlugField(max_length=120, unique=True)
+    aliases = models.JSONField(default=list, blank=True)
+    disputed = models.BooleanField(default=False, help_text="Sources give different versions.")
+
+    objects = KeyManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.key,)
+
+    # Fields a citation's claim may state differently; set per model.
+    CLAIM_FIELDS: tuple[str, ...] = ()
+
+    def versions(self):
+        """Every sourced version of this fact: [(fields dict, [citations])], main version first."""
+        main = {name: getattr(self, name) for name in self.CLAIM_FIELDS}
+        groups: dict[str, tuple[dict, list]] = {}
+        for citation in self.citations.all():
+            values = {**main, **(citation.claim or {})}
+            signature = repr(sorted(values.items()))
+            groups.setdefault(signature, (values, []))[1].append(citation)
+        if not groups:
+            return [(main, [])]
+        main_signature = repr(sorted(main.items()))
+        ordered = sorted(groups.items(), key=lambda item: item[0] != main_signature)
+        return [group for _, group in ordered]
+
+
+class Person(Fact):
+    name = models.CharField(max_length=200)
+    description = models.TextField()
+    roles = models.JSONField(default=list, blank=True)
+
+    CLAIM_FIELDS = ("description",)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+
+class Work(Fact):
+    title = models.CharField(max_length=300)
+    author = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="works")
+    year = models.PositiveIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=20, choices=WorkKind.choices)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+
+    CLAIM_FIELDS = ("year",)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class Event(Fact):
+    when = models.CharField(max_length=100, help_text="As the source gives it: 'March 1933', '1920s'.")
+    date = models.DateField(help_text="Sortable start of the period.")
+    precision = models.CharField(max_length=10, choices=Precision.choices)
+    description = models.TextField()
+    people = models.ManyToManyField(Person, blank=True, related_name="events")
+    works = models.ManyToManyField(Work, blank=True, related_name="events")
+
+    CLAIM_FIELDS = ("when", "date", "precision")
+
+    class Meta:
+        ordering = ["date", "key"]
+
+    def __str__(self):
+        return f"{self.when}: {self.description}"
+
+
+class Citation(models.Model):
+    """A verbatim quote from a source that supports one fact (one version of it, if disputed)."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
+    work = models.ForeignKey(Work, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
+    quote = models.TextField()
+    claim = models.JSONField(
+        default=dict, blank=True, help_text="Fields this source states differently, e.g. {\"year\": 1938}."
+    )
+    position = models.PositiveIntegerField(default=0, help_text="Order within the fixture file.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="citation_has_exactly_one_fact",
+                condition=(
+                    models.Q(person__isnull=False, work__isnull=True, event__isnull=True)
+                    | models.Q(person__isnull=True, work__isnull=False, event__isnull=True)
+                    | models.Q(person__isnull=True, work__isnull=True, event__isnull=False)
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source.key}: {self.quote[:60]}"
+
+    @property
+    def fact(self):
+        return self.person or self.work or self.event

@@ -1,0 +1,68 @@
+"""Per-user review state (one row per user and card once seen) and the append-only review log."""
+
+from django.conf import settings
+from django.db import models
+
+from studyapp.cards.models import Card
+
+
+class FsrsState(models.IntegerChoices):
+    # Values match fsrs.State so conversion is a cast.
+    LEARNING = 1, "learning"
+    REVIEW = 2, "review"
+    RELEARNING = 3, "relearning"
+
+
+class Rating(models.IntegerChoices):
+    AGAIN = 1, "again"
+    HARD = 2, "hard"
+    GOOD = 3, "good"
+    EASY = 4, "easy"
+
+
+LEECH_LAPSES = 8
+
+
+class ReviewState(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="review_states")
+    state = models.PositiveSmallIntegerField(choices=FsrsState.choices, default=FsrsState.LEARNING)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+    suspended = models.BooleanField(default=False)
+    leech = models.BooleanField(default=False)
+    buried_until = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0, help_text="Bumped on every change; guards stale answers.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "card"], name="reviewstate_user_card_unique")]
+        indexes = [models.Index(fields=["user", "due"], name="reviewstate_user_due_idx")]
+
+    def __str__(self):
+        return f"{self.user} · {self.card.key}"
+
+
+class ReviewLog(models.Model):
+    """Append-only: one row per review; review_id lets a repeated submission be recognised."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="review_logs")
+    review_id = models.UUIDField()
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    reviewed_at = models.DateTimeField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    state_before = models.JSONField(help_text="ReviewState fields before the review (null: new card).", null=True)
+    state_after = models.JSONField()
+    source = models.CharField(max_length=10, default="study", help_text="study or quiz")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "review_id"], name="reviewlog_user_review_id_unique")]
+        indexes = [models.Index(fields=["user", "reviewed_at"], name="reviewlog_user_time_idx")]
+
+    def __str__(self):
+        return f"{self.user} rated {self.card.key} {self.rating}"

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from studyapp import views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("studyapp.accounts.urls")),
+    path("api/", include("studyapp.api.urls")),
+    path("", include("studyapp.cards.urls")),
+    path("", include("studyapp.study.urls")),
+    path("", include("studyapp.quiz.urls")),
+    path("", include("studyapp.exports.urls")),
+    path("", include("studyapp.facts.urls")),
+]
