@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from studyapp.cards import views
+
+urlpatterns = [
+    path("cards/", views.card_list, name="card-list"),
+]

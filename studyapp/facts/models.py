@@ -75,7 +75,8 @@ class Fact(models.Model):
 
     def versions(self):
         """Every sourced version of this fact: [(fields dict, [citations])], main version first."""
-        main = {name: getattr(self, name) for name in self.CLAIM_FIELDS}
+        # Dates as ISO text on both sides, so a claim equal to the main version groups with it.
+        main = {name: _plain(getattr(self, name)) for name in self.CLAIM_FIELDS}
         groups: dict[str, tuple[dict, list]] = {}
         for citation in self.citations.all():
             values = {**main, **(citation.claim or {})}
@@ -86,6 +87,10 @@ class Fact(models.Model):
         main_signature = repr(sorted(main.items()))
         ordered = sorted(groups.items(), key=lambda item: item[0] != main_signature)
         return [group for _, group in ordered]
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 class Person(Fact):
