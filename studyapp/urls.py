@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from studyapp import views
+from studyapp.accounts import views as accounts_views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("settings/", accounts_views.study_settings, name="study-settings"),
     path("accounts/", include("studyapp.accounts.urls")),
     path("api/", include("studyapp.api.urls")),
     path("", include("studyapp.cards.urls")),

@@ -1,1 +1,173 @@
-urlpatterns: list = []
+"""Study over the API: next card, reviews (idempotent on review_id), undo, suspend/bury, settings."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from studyapp.accounts.models import DECKS, StudySettings, settings_for
+from studyapp.cards.generation import TOPICS
+from studyapp.cards.models import Card
+from studyapp.study import scheduling, services
+from studyapp.study.models import ReviewState
+from studyapp.study.selectors import owned_state, study_queue
+
+
+def active_card(card_id):
+    """Cards are shared, but a retired or unknown id is a 404 like any missing object."""
+    try:
+        return Card.objects.active().get(pk=card_id)
+    except (Card.DoesNotExist, ValueError, TypeError):
+        raise NotFound("no such card") from None
+
+
+def card_payload(queue, now, retention):
+    card, state = queue.card, queue.state
+    snapshot = scheduling.Snapshot.of(state) if state else scheduling.new_snapshot(now)
+    intervals = scheduling.preview_intervals(snapshot, card_id=card.pk, now=now, desired_retention=retention)
+    return {
+        "id": card.pk, "key": card.key, "prompt": card.prompt, "kind": card.kind, "deck": card.deck,
+        "answer": card.answer, "accepted": card.accepted, "citations": card.citations, "disputed": card.disputed,
+        "topics": card.topics, "is_new": state is None, "state": state.state if state else None,
+        "version": state.version if state else 0,
+        "intervals": {str(r): scheduling.format_interval(d) for r, d in intervals.items()},
+        "counts": queue.counts,
+    }
+
+
+class NextQuery(serializers.Serializer):
+    deck = serializers.ChoiceField(choices=DECKS, required=False)
+
+
+class NextView(APIView):
+    @extend_schema(parameters=[OpenApiParameter("deck", enum=DECKS, required=False)],
+                   responses={200: OpenApiResponse(description="the next card"), 204: None})
+    def get(self, request):
+        query = NextQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        now = timezone.now()
+        queue = study_queue(request.user, now, deck=query.validated_data.get("deck"))
+        if queue.card is None:
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response(card_payload(queue, now, settings_for(request.user).desired_retention))
+
+
+class ReviewIn(serializers.Serializer):
+    card = serializers.IntegerField()
+    rating = serializers.IntegerField(min_value=1, max_value=4)
+    review_id = serializers.UUIDField()
+    duration_ms = serializers.IntegerField(min_value=0, max_value=86_400_000, required=False, allow_null=True)
+    version = serializers.IntegerField(min_value=0, required=False,
+                                       help_text="The card's version when shown; a stale one gives 409.")
+
+
+def _django_errors(error):
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+
+
+class ReviewView(APIView):
+    @extend_schema(request=ReviewIn, responses={201: OpenApiResponse(description="the new state"),
+                                                200: OpenApiResponse(description="the same review, again"),
+                                                409: OpenApiResponse(description="review_id reused or stale")})
+    def post(self, request):
+        data = ReviewIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        card = active_card(values["card"])
+        try:
+            result = services.review_submit(
+                user=request.user, card=card, rating=values["rating"], now=timezone.now(),
+                review_id=values["review_id"], duration_ms=values.get("duration_ms"),
+                expected_version=values.get("version"),
+            )
+        except DjangoValidationError as error:
+            raise _django_errors(error) from None
+        except (services.ReviewConflict, services.StaleReview) as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(result.as_dict(), status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK)
+
+
+class UndoView(APIView):
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="the review undone"), 404: None})
+    def post(self, request):
+        try:
+            log = services.review_undo(user=request.user)
+        except services.NothingToUndo as error:
+            raise NotFound(str(error)) from None
+        return Response({"undone": str(log.review_id), "card": log.card_id, "rating": log.rating})
+
+
+class CardActionView(APIView):
+    action = None
+
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="the card's flags")})
+    def post(self, request, card_id):
+        card = active_card(card_id)
+        now = timezone.now()
+        if self.action == "bury":
+            state = services.card_bury(user=request.user, card=card, now=now)
+        else:
+            state = services.card_suspend(user=request.user, card=card, now=now, suspended=self.action == "suspend")
+        return Response({"card": card.pk, "suspended": state.suspended, "leech": state.leech,
+                         "buried_until": state.buried_until})
+
+
+class StateView(APIView):
+    @extend_schema(responses={200: OpenApiResponse(description="your review state for this card"), 404: None})
+    def get(self, request, card_id):
+        try:
+            state = owned_state(request.user, card_id)
+        except ReviewState.DoesNotExist:
+            raise NotFound("you have not studied this card") from None
+        return Response({"card": state.card_id, "state": state.state, "step": state.step, "due": state.due,
+                         "stability": state.stability, "difficulty": state.difficulty, "reps": state.reps,
+                         "lapses": state.lapses, "suspended": state.suspended, "leech": state.leech,
+                         "buried_until": state.buried_until, "last_review": state.last_review,
+                         "version": state.version})
+
+
+class SettingsSerializer(serializers.ModelSerializer):
+    decks = serializers.ListField(child=serializers.ChoiceField(choices=DECKS), min_length=1)
+    topics = serializers.ListField(child=serializers.ChoiceField(choices=TOPICS), required=False)
+
+    class Meta:
+        model = StudySettings
+        fields = ["timezone", "day_starts_at", "desired_retention", "new_per_day", "reviews_per_day", "decks",
+                  "topics", "quiz_counts_as_review"]
+
+    def validate(self, attrs):
+        instance = StudySettings(**{**{f: getattr(self.instance, f) for f in self.Meta.fields}, **attrs})
+        try:
+            instance.full_clean(exclude=["user"])
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return attrs
+
+
+class SettingsView(APIView):
+    @extend_schema(responses={200: SettingsSerializer})
+    def get(self, request):
+        return Response(SettingsSerializer(settings_for(request.user)).data)
+
+    @extend_schema(request=SettingsSerializer, responses={200: SettingsSerializer})
+    def patch(self, request):
+        data = SettingsSerializer(settings_for(request.user), data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        data.save()
+        return Response(data.data)
+
+
+urlpatterns = [
+    path("study/next/", NextView.as_view(), name="api-study-next"),
+    path("reviews/", ReviewView.as_view(), name="api-reviews"),
+    path("reviews/undo/", UndoView.as_view(), name="api-reviews-undo"),
+    path("cards/<int:card_id>/suspend/", CardActionView.as_view(action="suspend"), name="api-card-suspend"),
+    path("cards/<int:card_id>/unsuspend/", CardActionView.as_view(action="unsuspend"), name="api-card-unsuspend"),
+    path("cards/<int:card_id>/bury/", CardActionView.as_view(action="bury"), name="api-card-bury"),
+    path("study/cards/<int:card_id>/", StateView.as_view(), name="api-study-state"),
+    path("settings/", SettingsView.as_view(), name="api-settings"),
+]

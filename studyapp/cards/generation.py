@@ -98,6 +98,10 @@ class CardSpec:
     citations: list = field(default_factory=list)
     disputed: bool = False
 
+    @property
+    def sibling_key(self):
+        return f"{self.fact_type}:{self.fact_key}"
+
 
 def card_key(fact_type, fact_key, kind):
     """The stable key: fact and card kind only, never the text, so edits keep everyone's progress."""

@@ -34,6 +34,8 @@ class Card(models.Model):
     key = models.CharField(max_length=200, unique=True, help_text="fact type:fact key:kind; never from text")
     fact_type = models.CharField(max_length=10)  # person, work, event
     fact_key = models.CharField(max_length=120)
+    sibling_key = models.CharField(max_length=140, db_index=True,
+                                   help_text="fact type:fact key; cards sharing it are siblings.")
     kind = models.CharField(max_length=20, choices=CardKind.choices)
     deck = models.CharField(max_length=10, choices=Deck.choices)
     prompt = models.TextField()
@@ -60,4 +62,4 @@ class Card(models.Model):
 
     @property
     def sibling_group(self):
-        return f"{self.fact_type}:{self.fact_key}"
+        return self.sibling_key

@@ -69,7 +69,7 @@ def sync_cards(*, now=None) -> dict:
     for key, spec in specs.items():
         card = existing.get(key)
         if card is None:
-            to_create.append(Card(key=key, created_at=now, updated_at=now,
+            to_create.append(Card(key=key, created_at=now, updated_at=now, sibling_key=spec.sibling_key,
                                   **{name: getattr(spec, name) for name in SYNCED_FIELDS}))
             continue
         changed = [name for name in SYNCED_FIELDS if getattr(card, name) != getattr(spec, name)]

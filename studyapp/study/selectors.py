@@ -1,0 +1,99 @@
+"""Reads of study state. study_queue is THE definition of what a user studies next; every page and API uses it."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q
+
+from studyapp.accounts.models import settings_for
+from studyapp.cards.models import Card
+from studyapp.study import scheduling
+from studyapp.study.models import FsrsState, ReviewLog, ReviewState
+
+# Like Anki: a learning card due within 20 minutes is shown now rather than leaving the user waiting.
+LEARN_AHEAD = dt.timedelta(minutes=20)
+
+
+def study_day(user, now):
+    """(start, end) of the user's current study day, in UTC, from their timezone and day-start hour."""
+    prefs = settings_for(user)
+    return scheduling.day_bounds(now, timezone=prefs.timezone, day_starts_at=prefs.day_starts_at)
+
+
+def owned_state(user, card_id):
+    """The one ownership helper for study state: a user only ever reaches their own rows."""
+    return ReviewState.objects.select_related("card").get(user=user, card_id=card_id)
+
+
+def studyable_cards(user, *, deck=None):
+    """Active cards in the user's chosen decks and topics (or one deck, when asked)."""
+    prefs = settings_for(user)
+    cards = Card.objects.active().filter(deck__in=[deck] if deck else prefs.decks)
+    if prefs.topics:
+        topic_match = Q()
+        for topic in prefs.topics:
+            topic_match |= Q(topics__icontains=f'"{topic}"')
+        cards = cards.filter(topic_match)
+    return cards
+
+
+@dataclass
+class Queue:
+    card: Card | None
+    state: ReviewState | None  # None for a new card
+    counts: dict = field(default_factory=dict)  # what is left today: new, learning, review
+    day_end: dt.datetime | None = None
+    next_due: dt.datetime | None = None  # when something is next due, if nothing is due now
+    done_today: int = 0
+
+    @property
+    def total_left(self):
+        return sum(self.counts.values())
+
+
+def study_queue(user, now, *, deck=None) -> Queue:
+    """What to study next, and what is left today, in a fixed number of queries.
+
+    Order: due learning and relearning cards, then due reviews (up to the daily review cap), then
+    new cards (up to what is left of today's new limit). Suspended, buried and retired cards are
+    left out; so are the siblings of cards reviewed today, until the next study day.
+    """
+    prefs = settings_for(user)
+    start, end = study_day(user, now)
+    cards = studyable_cards(user, deck=deck)
+
+    today = list(ReviewLog.objects.filter(user=user, reviewed_at__gte=start, reviewed_at__lt=end)
+                 .values_list("card_id", "card__sibling_key", "state_before"))
+    reviewed_today = {card_id for card_id, _, _ in today}
+    buried_groups = {group for _, group, _ in today}
+    new_left = max(0, prefs.new_per_day - sum(1 for *_, before in today if before is None))
+    reviews_left = max(0, prefs.reviews_per_day - sum(
+        1 for *_, before in today if before is not None and before["state"] == FsrsState.REVIEW))
+
+    states = (
+        ReviewState.objects.filter(user=user, suspended=False, reps__gt=0, card__in=cards)
+        .exclude(buried_until__gt=now)
+        .exclude(Q(card__sibling_key__in=buried_groups) & ~Q(card_id__in=reviewed_today))
+        .select_related("card")
+    )
+    learning = states.filter(state__in=[FsrsState.LEARNING, FsrsState.RELEARNING], due__lte=now + LEARN_AHEAD)
+    reviews = states.filter(state=FsrsState.REVIEW, due__lt=end)
+    hidden = ReviewState.objects.filter(user=user, card=OuterRef("pk")).filter(
+        Q(reps__gt=0) | Q(suspended=True) | Q(buried_until__gt=now))
+    new = cards.exclude(Exists(hidden)).exclude(sibling_key__in=buried_groups).order_by("id")
+
+    counts = {"new": min(new.count(), new_left), "learning": learning.count(),
+              "review": min(reviews.count(), reviews_left)}
+    queue = Queue(card=None, state=None, counts=counts, day_end=end, done_today=len(today))
+    if counts["learning"]:
+        queue.state = learning.order_by("due", "pk").first()
+    elif counts["review"]:
+        queue.state = reviews.order_by("due", "pk").first()
+    elif counts["new"]:
+        queue.card = new.first()
+        return queue
+    else:
+        queue.next_due = states.order_by("due").values_list("due", flat=True).first()
+        return queue
+    queue.card = queue.state.card
+    return queue

@@ -1,0 +1,186 @@
+"""Writes to a user's study state. review_submit is the only way a review is recorded (HTML, API, quiz)."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from studyapp.accounts.models import settings_for
+from studyapp.study import scheduling
+from studyapp.study.models import LEECH_LAPSES, Rating, ReviewLog, ReviewState
+from studyapp.study.selectors import study_day
+
+
+class ReviewConflict(Exception):
+    """The review_id was already used for a different review."""
+
+
+class StaleReview(Exception):
+    """The card changed since the page asking for this review was shown (another tab, another device)."""
+
+
+class NothingToUndo(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    created: bool  # False when the same review was submitted again
+    log: ReviewLog
+
+    def as_dict(self):
+        after = self.log.state_after
+        return {
+            "card": self.log.card_id, "review_id": str(self.log.review_id), "rating": self.log.rating,
+            "reviewed_at": self.log.reviewed_at.isoformat(), "due": after["due"], "state": after["state"],
+            "step": after["step"], "stability": after["stability"], "difficulty": after["difficulty"],
+            "reps": after["reps"], "lapses": after["lapses"], "suspended": after["suspended"],
+            "leech": after["leech"],
+        }
+
+
+def _full_state(state: ReviewState) -> dict:
+    """Everything undo needs to put the row back exactly as it was."""
+    return {**scheduling.Snapshot.of(state).to_json(), "reps": state.reps, "lapses": state.lapses,
+            "suspended": state.suspended, "leech": state.leech, "version": state.version,
+            "buried_until": state.buried_until.isoformat() if state.buried_until else None}
+
+
+def _validate(rating, review_id, duration_ms):
+    errors = {}
+    if isinstance(rating, bool) or not isinstance(rating, int) or rating not in Rating.values:
+        errors["rating"] = "must be 1 (again), 2 (hard), 3 (good) or 4 (easy)"
+    if not isinstance(review_id, uuid.UUID):
+        try:
+            review_id = uuid.UUID(str(review_id))
+        except ValueError:
+            errors["review_id"] = "must be a UUID"
+    if duration_ms is not None and (isinstance(duration_ms, bool) or not isinstance(duration_ms, int)
+                                    or not 0 <= duration_ms <= 86_400_000):
+        errors["duration_ms"] = "must be a whole number of milliseconds between 0 and 86400000"
+    if errors:
+        raise ValidationError(errors)
+    return review_id
+
+
+def review_submit(*, user, card, rating, now, review_id, duration_ms=None, source="study",
+                  expected_version=None) -> ReviewResult:
+    """Record one review of `card` by `user` at `now` and reschedule it with FSRS.
+
+    Idempotent on review_id: the same review again returns the stored result; the same id with a
+    different card or rating raises ReviewConflict. expected_version (from the page that showed
+    the card) rejects a stale submission instead of reviewing the card twice.
+    """
+    review_id = _validate(rating, review_id, duration_ms)
+    try:
+        with transaction.atomic():
+            previous = ReviewLog.objects.filter(user=user, review_id=review_id).first()
+            if previous is not None:
+                return _replay(previous, card=card, rating=rating, duration_ms=duration_ms)
+            state = ReviewState.objects.select_for_update().filter(user=user, card=card).first()
+            if expected_version is not None and (state.version if state else 0) != expected_version:
+                raise StaleReview("this card was already answered elsewhere; showing the next card")
+            before_full = _full_state(state) if state and state.reps else None
+            before = scheduling.Snapshot.of(state) if state and state.reps else scheduling.new_snapshot(now)
+            retention = settings_for(user).desired_retention
+            after = scheduling.review(before, card_id=card.pk, rating=rating, now=now, desired_retention=retention)
+            if state is None:
+                state = ReviewState(user=user, card=card)
+            for name, value in after.__dict__.items():
+                setattr(state, name, value)
+            state.reps += 1
+            state.version += 1
+            state.buried_until = None
+            if scheduling.is_lapse(before, after):
+                state.lapses += 1
+                if state.lapses >= LEECH_LAPSES and not state.leech:
+                    # A card forgotten this often needs rereading, not more drilling: park it.
+                    state.leech = True
+                    state.suspended = True
+            state.save()
+            log = ReviewLog.objects.create(
+                user=user, card=card, review_id=review_id, rating=rating, reviewed_at=now, duration_ms=duration_ms,
+                # null state_before marks a card's first review: a new card introduced that day
+                state_before=before_full,
+                state_after=_full_state(state), source=source,
+            )
+            return ReviewResult(created=True, log=log)
+    except IntegrityError:
+        # Two identical submissions raced; the other one won. Answer as if this one came second.
+        previous = ReviewLog.objects.filter(user=user, review_id=review_id).first()
+        if previous is None:
+            raise
+        return _replay(previous, card=card, rating=rating, duration_ms=duration_ms)
+
+
+def _replay(log, *, card, rating, duration_ms):
+    if (log.card_id, log.rating, log.duration_ms) != (card.pk, rating, duration_ms):
+        raise ReviewConflict(f"review_id {log.review_id} was already used for another review")
+    return ReviewResult(created=False, log=log)
+
+
+@transaction.atomic
+def review_undo(*, user) -> ReviewLog:
+    """Undo the user's latest review: restore the exact previous state and remove its log."""
+    log = ReviewLog.objects.select_for_update().filter(user=user).order_by("-reviewed_at", "-pk").first()
+    if log is None:
+        raise NothingToUndo("there is no review to undo")
+    state = ReviewState.objects.select_for_update().get(user=user, card_id=log.card_id)
+    before = log.state_before
+    if before is None:
+        if state.suspended or state.buried_until:  # keep a manual suspend/bury made before the first review
+            _restore(state, _blank_state(state))
+        else:
+            state.delete()
+    else:
+        _restore(state, before)
+    log.delete()
+    return log
+
+
+def _blank_state(state):
+    return {**scheduling.new_snapshot(state.due).to_json(), "reps": 0, "lapses": 0, "suspended": state.suspended,
+            "leech": False, "version": state.version + 1,
+            "buried_until": state.buried_until.isoformat() if state.buried_until else None}
+
+
+def _restore(state, data):
+    snapshot = scheduling.Snapshot.from_json(data)
+    for name, value in snapshot.__dict__.items():
+        setattr(state, name, value)
+    state.reps, state.lapses, state.suspended, state.leech = data["reps"], data["lapses"], data["suspended"], \
+        data["leech"]
+    state.buried_until = datetime.fromisoformat(data["buried_until"]) if data["buried_until"] else None
+    state.version = max(state.version, data["version"]) + 1  # never reuse a version a page may hold
+    state.save()
+
+
+def _state_for_flags(user, card, now):
+    state, _ = ReviewState.objects.select_for_update().get_or_create(
+        user=user, card=card, defaults={"due": now, "state": scheduling.new_snapshot(now).state, "step": 0},
+    )
+    return state
+
+
+@transaction.atomic
+def card_suspend(*, user, card, now, suspended=True) -> ReviewState:
+    """Take a card out of study (or put it back); a leech un-suspended starts afresh as a non-leech."""
+    state = _state_for_flags(user, card, now)
+    state.suspended = suspended
+    if not suspended:
+        state.leech = False
+    state.version += 1
+    state.save()
+    return state
+
+
+@transaction.atomic
+def card_bury(*, user, card, now) -> ReviewState:
+    """Hide a card until the user's next study day."""
+    state = _state_for_flags(user, card, now)
+    state.buried_until = study_day(user, now)[1]
+    state.version += 1
+    state.save()
+    return state

@@ -1,0 +1,107 @@
+"""Study pages: thin views over study_queue (what to show) and the services (what to write)."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from studyapp.accounts.models import settings_for
+from studyapp.cards.models import Card
+from studyapp.study import scheduling, services, stats
+from studyapp.study.models import Rating
+from studyapp.study.selectors import study_queue
+
+RATING_LABELS = [(Rating.AGAIN, "Again"), (Rating.HARD, "Hard"), (Rating.GOOD, "Good"), (Rating.EASY, "Easy")]
+
+
+def _posted_card(request):
+    try:
+        return Card.objects.active().get(pk=int(request.POST.get("card", "")))
+    except (ValueError, Card.DoesNotExist):
+        raise Http404("no such card") from None
+
+
+@login_required
+@require_GET
+def study_page(request):
+    now = timezone.now()
+    queue = study_queue(request.user, now)
+    context = {"queue": queue, "review_id": uuid.uuid4()}
+    if queue.card is not None:
+        snapshot = scheduling.Snapshot.of(queue.state) if queue.state else scheduling.new_snapshot(now)
+        intervals = scheduling.preview_intervals(snapshot, card_id=queue.card.pk, now=now,
+                                                 desired_retention=settings_for(request.user).desired_retention)
+        context["buttons"] = [(value, label, scheduling.format_interval(intervals[value]))
+                              for value, label in RATING_LABELS]
+        context["version"] = queue.state.version if queue.state else 0
+        done, left = queue.done_today, queue.total_left
+        context["progress"] = round(100 * done / (done + left)) if done + left else 100
+    return render(request, "study/study.html", context)
+
+
+@login_required
+@require_POST
+def review(request):
+    card = _posted_card(request)
+    try:
+        rating = int(request.POST.get("rating", ""))
+        version = int(request.POST.get("version", "0"))
+        duration = request.POST.get("duration_ms")
+        result = services.review_submit(
+            user=request.user, card=card, rating=rating, now=timezone.now(), review_id=request.POST.get("review_id"),
+            duration_ms=int(duration) if duration else None, expected_version=version,
+        )
+    except (ValueError, ValidationError):
+        messages.error(request, "That answer was not understood: choose Again, Hard, Good or Easy.")
+    except services.StaleReview as error:
+        messages.info(request, str(error).capitalize() + ".")
+    except services.ReviewConflict:
+        messages.info(request, "That answer was already recorded.")
+    else:
+        if result.log.state_after["leech"] and result.created and result.log.state_after["lapses"] == 8:
+            quote = card.citations[0] if card.citations else None
+            text = f"“{card.prompt}” was forgotten 8 times, so it is suspended as a leech. Reread its source"
+            text += f": “{quote['quote']}” ({quote['title']})." if quote else "."
+            messages.warning(request, text)
+    return redirect("study")
+
+
+@login_required
+@require_POST
+def undo(request):
+    try:
+        log = services.review_undo(user=request.user)
+    except services.NothingToUndo:
+        messages.info(request, "There is no review to undo.")
+    else:
+        messages.info(request, f"Undid your answer to “{log.card.prompt}”.")
+    return redirect("study")
+
+
+@login_required
+@require_POST
+def suspend(request):
+    card = _posted_card(request)
+    services.card_suspend(user=request.user, card=card, now=timezone.now())
+    messages.info(request, f"Suspended “{card.prompt}”. Find it under Cards to study it again.")
+    return redirect("study")
+
+
+@login_required
+@require_POST
+def bury(request):
+    card = _posted_card(request)
+    services.card_bury(user=request.user, card=card, now=timezone.now())
+    messages.info(request, f"Buried “{card.prompt}” until tomorrow.")
+    return redirect("study")
+
+
+@login_required
+@require_GET
+def stats_page(request):
+    return render(request, "study/stats.html", stats.user_stats(request.user, timezone.now()))
