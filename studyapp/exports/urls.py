@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from studyapp.exports import views
+
+urlpatterns = [
+    path("export/", views.export_page, name="export"),
+    path("export/anki/", views.export_anki, name="export-anki"),
+    path("export/csv/", views.export_csv, name="export-csv"),
+]
