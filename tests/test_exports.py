@@ -508,3 +508,4 @@ def test_the_real_base_round_trips_through_anki(facts, collection, tmp_path):
 
     assert (collection.note_count(), collection.card_count()) == (file.export.note_count, file.export.card_count)
     assert file.export.card_count == Card.objects.active().count()
+    assert len(collection.find_notes('note:"studyapp Cloze"')) == Card.objects.active().filter(kind="cloze").count()
