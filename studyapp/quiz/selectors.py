@@ -1,0 +1,49 @@
+"""Reads the quiz pages and the API share: the one ownership helper, history, and the cards to quiz on."""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from studyapp.accounts.models import settings_for
+from studyapp.cards.distractors import Pool
+from studyapp.cards.models import Card
+from studyapp.facts.models import Person
+from studyapp.quiz.models import Quiz, QuizMode, QuizQuestion
+from studyapp.study import scheduling
+from studyapp.study.models import ReviewState
+
+DECKS = {"people": ["people"], "works": ["works"], "events": ["events"], "all": ["people", "works", "events"]}
+
+
+def get_quiz_for_user(user, pk) -> Quiz:
+    """The user's own quiz with its questions and answers; anyone else's is a 404."""
+    questions = Prefetch("questions", queryset=QuizQuestion.objects.select_related("answer"))
+    return get_object_or_404(Quiz.objects.with_scores().prefetch_related(questions), pk=pk, user=user)
+
+
+def quiz_history(user):
+    """The user's quizzes, newest first, with their scores."""
+    return Quiz.objects.filter(user=user).with_scores()
+
+
+def quiz_cards(user, *, deck, mode, now) -> list[Card]:
+    """Active cards to quiz on, in priority order: weakest first for "weakest", else by id (caller shuffles)."""
+    cards = Card.objects.active().in_decks(DECKS[deck])
+    if mode == QuizMode.ALL:
+        return list(cards)
+    states = (ReviewState.objects.filter(user=user, card__in=cards, reps__gt=0, suspended=False)
+              .select_related("card"))
+    if mode == QuizMode.STUDIED:
+        return [s.card for s in states.order_by("card_id")]
+    retention = settings_for(user).desired_retention
+    ranked = sorted(states, key=lambda s: (
+        scheduling.retrievability(scheduling.Snapshot.of(s), now=now, desired_retention=retention), s.card_id))
+    return [s.card for s in ranked]
+
+
+def fact_pool() -> Pool:
+    """The whole fact base as the distractor pool (a fixed number of queries)."""
+    from studyapp.cards.services import fact_snapshots
+
+    people, works, events = fact_snapshots()
+    roles = {key: tuple(r) for key, r in Person.objects.values_list("key", "roles")}
+    return Pool(people=tuple(people), works=tuple(works), events=tuple(events), roles=roles)
