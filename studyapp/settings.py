@@ -1,5 +1,7 @@
 """One settings module, configured from the environment (see the README's configuration table)."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -85,7 +87,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
     }
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(BASE_DIR / "test_db.sqlite3")
+    # A file (not in-memory) so concurrency tests use real separate connections; one per test process
+    # so two suites running side by side never share, and corrupt, one database.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        Path(tempfile.gettempdir()) / f"studyapp-test-{os.getpid()}.sqlite3")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -206,3 +206,16 @@ def test_export_facts_shape(capsys, base_file):
          "people": ["Victor Serge"],
          "citations": [{"source": factbase.S001, "quote": "Serge only arrives in Russia in 1918"}]},
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not SOURCES_DIR.is_dir(), reason="needs ../shared/sources")
+def test_the_real_fixtures_load_with_every_quote_verbatim(capsys):
+    call_command("load_facts", verify_quotes=str(SOURCES_DIR))
+    call_command("export_facts")
+    exported = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert len(exported["sources"]) == 5
+    # Distinct facts (export lists a disputed fact once per version).
+    assert Person.objects.count() >= 50 and Work.objects.count() > 50 and Event.objects.count() > 90
+    assert all(p["citations"] for kind in ("people", "works", "events") for p in exported[kind])
+    assert Event.objects.filter(disputed=True).count() >= 3 and Work.objects.filter(disputed=True).exists()

@@ -9,13 +9,14 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-# Period tags, so a student can study one stretch of Serge's life at a time.
+# Period tags, so a student can study one stretch of Serge's life at a time. ASCII hyphens: the tags are
+# matched inside JSON text, which SQLite stores \u-escaped and PostgreSQL does not.
 PERIODS = (
     (None, 1904, "before 1905"),
-    (1905, 1916, "1905–1916"),
-    (1917, 1921, "1917–1921"),
-    (1922, 1935, "1922–1935"),
-    (1936, 1947, "1936–1947"),
+    (1905, 1916, "1905-1916"),
+    (1917, 1921, "1917-1921"),
+    (1922, 1935, "1922-1935"),
+    (1936, 1947, "1936-1947"),
     (1948, None, "after 1947"),
 )
 TOPICS = tuple(label for _, _, label in PERIODS)

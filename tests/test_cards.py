@@ -1,0 +1,234 @@
+"""Cards: each kind from plain facts, no ambiguous prompts over the real base, regeneration, /cards/."""
+
+import datetime as dt
+import json
+import uuid
+from collections import defaultdict
+
+import pytest
+
+from studyapp.cards import generation as g
+from studyapp.cards.models import Card
+from studyapp.facts.services import load_facts
+from studyapp.study import services as study
+from studyapp.study.models import ReviewLog, ReviewState
+from tests import factbase
+
+NOW = dt.datetime(2026, 3, 10, 12, tzinfo=dt.UTC)
+
+
+def cite(quote, title="A source"):
+    return g.Cite(source="000_x.txt", title=title, quote=quote)
+
+
+def person(key, name, description, aliases=(), quote=None, years=()):
+    return g.PersonFact(key=key, name=name, aliases=tuple(aliases), description=description, years=tuple(years),
+                        versions=(g.Version({"description": description}, (cite(quote or f"{name} was here"),)),))
+
+
+def work(key, title, kind="novel", year=None, author=None, author_aliases=(), versions=None, aliases=()):
+    versions = versions or (g.Version({"year": year}, (cite(f"{title} appeared"),)),)
+    return g.WorkFact(key=key, title=title, aliases=tuple(aliases), kind=kind, year=year, author=author,
+                      author_aliases=tuple(author_aliases), versions=versions)
+
+
+def event(key, when, date, precision, description, versions=None):
+    versions = versions or (g.Version({"when": when, "date": date, "precision": precision},
+                                      (cite(f"In {when} something happened to many people"),)),)
+    return g.EventFact(key=key, when=when, date=date, precision=precision, description=description,
+                       versions=versions)
+
+
+def by_key(specs):
+    return {s.key: s for s in specs}
+
+
+def test_person_cards_and_reverse_only_when_unique():
+    trotsky = person("leon-trotsky", "Leon Trotsky", "Exiled Bolshevik leader.", aliases=["Trotsky"], years=[1923])
+    other = person("x", "X", "Exiled Bolshevik leader.")
+    vlady = person("vlady", "Vlady", "Serge's son, a painter.")
+    specs = by_key(g.generate_cards([trotsky, other, vlady], [], []))
+    who = specs["person:leon-trotsky:person_who"]
+    assert (who.prompt, who.answer, who.deck, who.topics) == (
+        "Who was Leon Trotsky?", "Exiled Bolshevik leader.", "people", ["1922-1935"])
+    assert "person:leon-trotsky:person_reverse" not in specs  # the description fits two people
+    reverse = specs["person:vlady:person_reverse"]
+    assert (reverse.prompt, reverse.answer, reverse.accepted) == ("Who is this? Serge's son, a painter.", "Vlady",
+                                                                   ["Vlady"])
+
+
+def test_reverse_is_skipped_when_the_description_gives_the_name_away():
+    serge = person("victor-serge", "Victor Serge", "Serge was a writer.", aliases=["Serge"])
+    assert "person:victor-serge:person_reverse" not in by_key(g.generate_cards([serge], [], []))
+
+
+def test_work_cards():
+    tulayev = work("tulayev", "The Case of Comrade Tulayev", kind="novel", year=1948, author="Victor Serge",
+                   author_aliases=["Serge"])
+    specs = by_key(g.generate_cards([], [tulayev], []))
+    assert specs["work:tulayev:work_author"].prompt == "Who wrote “The Case of Comrade Tulayev”?"
+    assert specs["work:tulayev:work_author"].accepted == ["Victor Serge", "Serge"]
+    assert (specs["work:tulayev:work_year"].answer, specs["work:tulayev:work_year"].accepted) == ("1948", ["1948"])
+    assert specs["work:tulayev:work_kind"].answer == "a novel"
+    assert specs["work:tulayev:work_reverse"].prompt == "Which novel by Victor Serge, published in 1948?"
+    assert specs["work:tulayev:work_reverse"].answer == "The Case of Comrade Tulayev"
+    assert {s.deck for s in specs.values()} == {"works"}
+    assert specs["work:tulayev:work_year"].topics == ["after 1947"]
+
+
+def test_work_reverse_only_where_kind_author_year_are_unique():
+    a = work("a", "Men in Prison", year=1930, author="Victor Serge")
+    b = work("b", "Birth of Our Power", year=1930, author="Victor Serge")
+    specs = by_key(g.generate_cards([], [a, b], []))
+    assert not [k for k in specs if k.endswith("work_reverse")]
+
+
+def test_disputed_year_lists_every_version_and_accepts_each():
+    versions = (g.Version({"year": 1939}, (cite("Portrait of Stalin (1939)", "Article body"),)),
+                g.Version({"year": 1940}, (cite("Portrait de Staline 1940", "Footnote"),)))
+    portrait = work("portrait", "Portrait of Stalin", kind="non-fiction", year=1939, author="Victor Serge",
+                    versions=versions)
+    card = by_key(g.generate_cards([], [portrait], []))["work:portrait:work_year"]
+    assert card.answer == "Sources differ: 1939 (according to Article body) / 1940 (according to Footnote)"
+    assert (card.accepted, card.disputed) == (["1939", "1940"], True)
+    assert "work:portrait:work_reverse" not in by_key(g.generate_cards([], [portrait], []))
+
+
+def test_event_cards_and_reverse_only_where_one_event_fits():
+    death = event("death", "1947", dt.date(1947, 1, 1), "year", "Victor Serge dies in Mexico.")
+    arrest = event("arrest", "March 1933", dt.date(1933, 3, 1), "month", "Serge is arrested.")
+    exile = event("exile", "1933", dt.date(1933, 1, 1), "year", "Serge is exiled to Orenburg.")
+    specs = by_key(g.generate_cards([], [], [death, arrest, exile]))
+    when = specs["event:death:event_when"]
+    assert (when.prompt, when.answer, when.accepted, when.deck) == (
+        "When did this happen? Victor Serge dies in Mexico.", "1947", ["1947"], "events")
+    assert specs["event:death:event_reverse"].prompt == "What happened in 1947?"
+    assert specs["event:arrest:event_reverse"].answer == "Serge is arrested."  # only event in March 1933
+    assert "event:exile:event_reverse" not in specs  # two events fit "1933"
+    assert specs["event:arrest:event_when"].accepted == ["March 1933", "1933"]
+
+
+def test_disputed_event_date():
+    versions = (
+        g.Version({"when": "January 1919", "date": dt.date(1919, 1, 1), "precision": "month"},
+                  (cite("in January 1919", "Biography"),)),
+        g.Version({"when": "1918", "date": dt.date(1918, 1, 1), "precision": "year"}, (cite("in 1918", "Report"),)),
+    )
+    arrival = event("arrival", "January 1919", dt.date(1919, 1, 1), "month", "Serge reaches Russia.", versions)
+    specs = by_key(g.generate_cards([], [], [arrival]))
+    card = specs["event:arrival:event_when"]
+    assert card.answer == "Sources differ: January 1919 (according to Biography) / 1918 (according to Report)"
+    assert card.accepted == ["January 1919", "1918", "1919"] and card.disputed is True
+    assert "event:arrival:event_reverse" not in specs and "event:arrival:cloze" not in specs
+    assert card.topics == ["1917-1921"]
+
+
+def test_cloze_blanks_the_answer_and_never_leaves_a_sentence_without_meaning():
+    serge = person("victor-serge", "Victor Serge", "A writer.", aliases=["Serge"],
+                   quote="As a teen, Serge grew up in an anarchist commune in Belgium")
+    short = person("lenin", "Lenin", "A leader.", quote="Lenin and Trotsky")
+    specs = by_key(g.generate_cards([serge, short], [], []))
+    cloze = specs["person:victor-serge:cloze"]
+    assert cloze.prompt == (
+        "Fill in the blank (a name): “As a teen, [...] grew up in an anarchist commune in Belgium” (A source)")
+    assert (cloze.answer, cloze.accepted) == ("Serge", ["Serge", "Victor Serge"])
+    assert "person:lenin:cloze" not in specs  # "[...] and Trotsky" is too thin to be answerable
+
+
+def test_cloze_skips_a_name_shared_by_two_facts():
+    a = person("a", "Alexander", "A tsar.", aliases=["Alexander II"], quote="Alexander was killed by the People's Will")
+    b = person("b", "Alexander Bek", "A writer.", aliases=["Alexander"],
+               quote="Alexander Bek wrote a novel about the war years")
+    specs = by_key(g.generate_cards([a, b], [], []))
+    assert "person:a:cloze" not in specs
+    assert specs["person:b:cloze"].answer == "Alexander Bek"
+
+
+def test_keys_never_depend_on_text():
+    one = g.generate_cards([person("p", "Name", "One description.")], [], [])
+    two = g.generate_cards([person("p", "Other Name", "Another description.")], [], [])
+    assert [s.key for s in one] == [s.key for s in two]
+
+
+# --- the real fact base ---------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_every_fact_has_a_card_and_most_have_two(facts):
+    from studyapp.facts.models import Event, Person, Work
+
+    cards = defaultdict(int)
+    for card in Card.objects.active():
+        cards[card.sibling_key] += 1
+    keys = [f"person:{k}" for k in Person.objects.values_list("key", flat=True)]
+    keys += [f"work:{k}" for k in Work.objects.values_list("key", flat=True)]
+    keys += [f"event:{k}" for k in Event.objects.values_list("key", flat=True)]
+    assert all(cards[k] >= 1 for k in keys), [k for k in keys if not cards[k]]
+    assert sum(1 for k in keys if cards[k] >= 2) > len(keys) / 2
+
+
+@pytest.mark.django_db
+def test_no_prompt_has_two_different_answers_in_the_real_base(facts):
+    answers = defaultdict(set)
+    for prompt, answer in Card.objects.active().values_list("prompt", "answer"):
+        answers[prompt.casefold()].add(answer.casefold())
+    assert {p: a for p, a in answers.items() if len(a) > 1} == {}
+    # Reverse prompts are unique outright; cloze answers occur in their own quote.
+    reverse = list(Card.objects.active().filter(kind__endswith="reverse").values_list("prompt", flat=True))
+    assert len(reverse) == len(set(reverse))
+    for card in Card.objects.active().filter(kind="cloze"):
+        assert g.BLANK in card.prompt and card.answer in card.citations[0]["quote"]
+
+
+# --- regeneration -----------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_changed_fact_updates_its_cards_in_place_and_progress_survives(tmp_path, alice):
+    path = factbase.write(tmp_path / "facts.json", factbase.records())
+    load_facts(paths=[path], now=NOW)
+    card = Card.objects.get(key="person:victor-serge:person_who")
+    study.review_submit(user=alice, card=card, rating=3, now=NOW, review_id=uuid.uuid4())
+    data = factbase.records()
+    factbase.find(data, "facts.person", "victor-serge")["fields"]["description"] = "A writer and revolutionary."
+    report = load_facts(paths=[factbase.write(path, data)], now=NOW + dt.timedelta(days=1))
+    assert report.cards["updated"] >= 1 and report.cards["created"] == 0
+    card.refresh_from_db()
+    assert (card.answer, card.updated_at) == ("A writer and revolutionary.", NOW + dt.timedelta(days=1))
+    assert ReviewState.objects.get(user=alice, card=card).reps == 1
+
+
+@pytest.mark.django_db
+def test_a_removed_fact_retires_its_cards_and_keeps_their_logs(tmp_path, alice):
+    path = factbase.write(tmp_path / "facts.json", factbase.records())
+    load_facts(paths=[path], now=NOW)
+    card = Card.objects.get(key="event:exile-to-orenburg:event_when")
+    study.review_submit(user=alice, card=card, rating=3, now=NOW, review_id=uuid.uuid4())
+    data = [r for r in factbase.records() if "exile-to-orenburg" not in json.dumps(r)]
+    report = load_facts(paths=[factbase.write(path, data)], now=NOW)
+    card.refresh_from_db()
+    assert card.retired is True and report.cards["retired"] == Card.objects.filter(retired=True).count() >= 1
+    assert ReviewLog.objects.filter(card=card).count() == 1
+    assert not Card.objects.active().filter(fact_key="exile-to-orenburg").exists()
+    load_facts(paths=[factbase.write(path, factbase.records())], now=NOW)  # the fact returns: so does the card
+    card.refresh_from_db()
+    assert card.retired is False and ReviewState.objects.get(card=card).reps == 1
+
+
+# --- browsing ---------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_cards_page_filters_and_shows_citations(client, tmp_path):
+    load_facts(paths=[factbase.write(tmp_path / "facts.json", factbase.records())], now=NOW)
+    total = Card.objects.active().count()
+    html = client.get("/cards/").content.decode()
+    assert f"{total} cards" in html
+    assert "Who wrote “Witness to the German Revolution”?" in html
+    assert "published as Witness to the German Revolution,1923" in html  # the citation
+    assert "Revolutionary Victor Serge Has a Message" in html  # its source's title
+    works = Card.objects.active().filter(deck="works").count()
+    assert f"{works} card" in client.get("/cards/?deck=works").content.decode()
+    disputed = client.get("/cards/?disputed=yes").content.decode()
+    assert "1 card<" in disputed and "Sources differ: January 1919" in disputed
+    assert "0 cards" in client.get("/cards/?deck=novels").content.decode()
+    search = client.get("/cards/?q=orenburg").content.decode()
+    assert "Victor Serge is exiled to Orenburg." in search
+    assert "0 cards" not in client.get("/cards/?topic=1936-1947").content.decode()
