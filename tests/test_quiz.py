@@ -456,3 +456,8 @@ def test_review_ids_are_fresh_per_answer(alice, studied_question):
     settings.save()
     answer = answer_submit(user=alice, quiz=quiz, question_id=question.pk, answer=right_answer(question), now=NOW)
     assert isinstance(answer.review_id, uuid.UUID)
+
+
+def test_the_quiz_endpoints_are_in_the_openapi_schema(alice_api):
+    schema = alice_api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content.decode()
+    assert "/api/quizzes/{id}/answers/" in schema and "/api/quizzes/{id}/" in schema
