@@ -279,3 +279,14 @@ def test_users_do_not_share_state(alice, bob):
     with pytest.raises(services.NothingToUndo):
         services.review_undo(user=bob)
     assert ReviewLog.objects.filter(user=alice).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_card_just_answered_waits_its_learning_step_while_other_cards_remain(alice):
+    first, second = make_cards(2)
+    review(alice, first, 3, NOON)  # due again in 10 minutes
+    assert study_queue(alice, NOON).card == second
+    review(alice, second, 3, NOON)
+    # Nothing else left: learn ahead (within 20 minutes) rather than make the user wait.
+    queue = study_queue(alice, NOON + dt.timedelta(minutes=1))
+    assert (queue.card, queue.counts) == (first, {"new": 0, "learning": 2, "review": 0})

@@ -55,7 +55,7 @@ def study_queue(user, now, *, deck=None) -> Queue:
     """What to study next, and what is left today, in a fixed number of queries.
 
     Order: due learning and relearning cards, then due reviews (up to the daily review cap), then
-    new cards (up to what is left of today's new limit). Suspended, buried and retired cards are
+    new cards (up to what is left of today's new limit), then learning cards due within LEARN_AHEAD. Suspended, buried and retired cards are
     left out; so are the siblings of cards reviewed today, until the next study day.
     """
     prefs = settings_for(user)
@@ -85,13 +85,18 @@ def study_queue(user, now, *, deck=None) -> Queue:
     counts = {"new": min(new.count(), new_left), "learning": learning.count(),
               "review": min(reviews.count(), reviews_left)}
     queue = Queue(card=None, state=None, counts=counts, day_end=end, done_today=len(today))
-    if counts["learning"]:
-        queue.state = learning.order_by("due", "pk").first()
+    # One query picks the learning card to show, if any: the earliest due. It goes first when it is
+    # already due; when it is only due soon (learn-ahead) it waits until reviews and new cards are done.
+    first_learning = learning.order_by("due", "pk").first() if counts["learning"] else None
+    if first_learning and first_learning.due <= now:
+        queue.state = first_learning
     elif counts["review"]:
         queue.state = reviews.order_by("due", "pk").first()
     elif counts["new"]:
         queue.card = new.first()
         return queue
+    elif first_learning:
+        queue.state = first_learning
     else:
         queue.next_due = states.order_by("due").values_list("due", flat=True).first()
         return queue
