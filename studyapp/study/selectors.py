@@ -25,10 +25,16 @@ def owned_state(user, card_id):
     return ReviewState.objects.select_related("card").get(user=user, card_id=card_id)
 
 
-def studyable_cards(user, *, deck=None):
-    """Active cards in the user's chosen decks and topics (or one deck, when asked)."""
+def studyable_cards(user, *, deck=None, scope=None):
+    """Active cards in the user's chosen decks and topics (or one deck, when asked).
+
+    scope, when given, is a collection of sibling keys ("person:victor-serge", ...): study only the
+    cards of those facts ("Study this" on a person, work, source or period page).
+    """
     prefs = settings_for(user)
     cards = Card.objects.active().filter(deck__in=[deck] if deck else prefs.decks)
+    if scope is not None:
+        cards = cards.filter(sibling_key__in=list(scope))
     if prefs.topics:
         topic_match = Q()
         for topic in prefs.topics:
@@ -51,7 +57,7 @@ class Queue:
         return sum(self.counts.values())
 
 
-def study_queue(user, now, *, deck=None) -> Queue:
+def study_queue(user, now, *, deck=None, scope=None) -> Queue:
     """What to study next, and what is left today, in a fixed number of queries.
 
     Order: due learning and relearning cards, then due reviews (up to the daily review cap), then
@@ -60,7 +66,7 @@ def study_queue(user, now, *, deck=None) -> Queue:
     """
     prefs = settings_for(user)
     start, end = study_day(user, now)
-    cards = studyable_cards(user, deck=deck)
+    cards = studyable_cards(user, deck=deck, scope=scope)
 
     today = list(ReviewLog.objects.filter(user=user, reviewed_at__gte=start, reviewed_at__lt=end)
                  .values_list("card_id", "card__sibling_key", "state_before"))
