@@ -1,5 +1,6 @@
 """One settings module, configured from the environment (see the README's configuration table)."""
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -31,6 +32,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "studyapp.facts",
     "studyapp.cards",
     "studyapp.accounts",
@@ -49,7 +52,51 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns a lockout raised during authentication into a 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses any login for a (username, address) pair that is locked out, before checking the password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Log-in abuse (django-axes): the 5th failure for one username from one address locks that pair out
+# for 15 minutes (429); a success before that resets the count. Unknown users and wrong passwords are treated alike.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "studyapp.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0)
+
+# Throttle counters and other shared state live in a cache every worker process shares: the
+# database by default, Redis when REDIS_URL is set. Never per-process memory.
+REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "studyapp_cache"}
+}
+
+# No inline script anywhere: every script is a static file from our own origin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],  # the progress bar's width; no script can run from it
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "studyapp.urls"
 WSGI_APPLICATION = "studyapp.wsgi.application"
@@ -149,6 +196,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "studyapp.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_RATES": {
+        "signup": env_str("API_THROTTLE_SIGNUP", "20/hour"),
+        "token": env_str("API_THROTTLE_TOKEN", "60/hour"),
+        "quiz_create": env_str("API_THROTTLE_QUIZ", "120/hour"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {

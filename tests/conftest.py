@@ -54,3 +54,9 @@ def alice_api(alice):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(alice)}")
     return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Production keeps Django's slow, safe hasher; tests only need passwords to round-trip.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

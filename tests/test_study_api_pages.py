@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from studyapp.study.models import ReviewLog, ReviewState
-from tests.conftest import PASSWORD
 from tests.test_study import make_cards
 
 
@@ -126,7 +125,7 @@ def _count_queries(callable_):
 def test_study_page_and_next_make_a_fixed_number_of_queries(client, alice, alice_api):
     from tests.test_study import NOON, review
 
-    client.login(username="alice", password=PASSWORD)
+    client.force_login(alice)
     small = make_cards(3)
     review(alice, small[0], 1, NOON - dt.timedelta(days=1))
     page_small = _count_queries(lambda: client.get("/study/"))
@@ -143,7 +142,7 @@ def test_study_page_and_next_make_a_fixed_number_of_queries(client, alice, alice
 
 @pytest.mark.django_db
 def test_study_page_without_javascript(client, alice, cards):
-    client.login(username="alice", password=PASSWORD)
+    client.force_login(alice)
     page = client.get("/study/")
     html = page.content.decode()
     assert page.status_code == 200
@@ -170,7 +169,7 @@ def test_end_of_day_screen_says_when_the_next_card_is_due(client, alice, cards):
 
     from tests.test_study import review
 
-    client.login(username="alice", password=PASSWORD)
+    client.force_login(alice)
     for card in cards:
         review(alice, card, 4, timezone.now())
     html = client.get("/study/").content.decode()
@@ -181,7 +180,7 @@ def test_end_of_day_screen_says_when_the_next_card_is_due(client, alice, cards):
 def test_stats_and_settings_pages(client, alice, cards):
     from tests.test_study import review
 
-    client.login(username="alice", password=PASSWORD)
+    client.force_login(alice)
     from django.utils import timezone
 
     review(alice, cards[0], 3, timezone.now())

@@ -2,14 +2,17 @@
 
 from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.models import User
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from studyapp.accounts import lockout
 from studyapp.accounts.services import token_for, user_signup
 
 
@@ -48,6 +51,8 @@ class TokenSerializer(serializers.Serializer):
 class SignupView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "signup"
 
     @extend_schema(request=SignupSerializer, responses={201: TokenSerializer})
     def post(self, request):
@@ -64,14 +69,22 @@ class SignupView(APIView):
 class TokenView(APIView):
     permission_classes = [AllowAny]
     authentication_classes = []
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
 
     @extend_schema(request=CredentialsSerializer, responses={200: TokenSerializer})
     def post(self, request):
         data = CredentialsSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        # The plain HttpRequest, so django-axes records the failure and flags a lockout on it.
         user = authenticate(
-            request, username=data.validated_data["username"], password=data.validated_data["password"]
+            request._request, username=data.validated_data["username"], password=data.validated_data["password"]
         )
+        if getattr(request._request, "axes_locked_out", False):
+            return Response({"detail": lockout.MESSAGE}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        if user is not None:
+            # What login() would announce: django-axes resets the failure count on it, Django stamps last_login.
+            user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         if user is None:
             raise serializers.ValidationError(
                 {"non_field_errors": ["Unable to log in with the username and password provided."]}

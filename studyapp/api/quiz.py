@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from studyapp.quiz.building import QUESTION_KINDS
@@ -29,6 +30,18 @@ class QuizCreateSerializer(serializers.Serializer):
                                   allow_empty=False, help_text="Default: every kind.")
     mode = serializers.ChoiceField(choices=QuizMode.values, default=QuizMode.ALL,
                                    help_text="all, studied (only cards I have studied) or weakest (lowest recall).")
+    scope = serializers.CharField(required=False, max_length=200, help_text=(
+        "Only the cards of one fact, source or period: person:<key>, work:<key>, event:<key>, source:<key> "
+        "or period:<slug> (before-1917, 1917-1921, 1922-1935, 1936-1947, after-1947)."))
+
+    def validate_scope(self, value):
+        from studyapp.facts.selectors import UnknownScope, parse_scope
+
+        kind, _, key = value.partition(":")
+        try:
+            return parse_scope(kind, key).sibling_keys
+        except UnknownScope as error:
+            raise serializers.ValidationError(str(error)) from None
 
 
 class AnswerInputSerializer(serializers.Serializer):
@@ -123,6 +136,12 @@ def _bad(error: QuizInputError):
 
 
 class QuizListCreateView(APIView):
+    throttle_scope = "quiz_create"
+
+    def get_throttles(self):
+        # Building a quiz is the expensive call; listing past quizzes is not throttled.
+        return [ScopedRateThrottle()] if self.request.method == "POST" else []
+
     @extend_schema(responses=QuizSummarySerializer(many=True), summary="Your past quizzes with scores")
     def get(self, request):
         return Response(QuizSummarySerializer(quiz_history(request.user)[:100], many=True).data)

@@ -61,8 +61,9 @@ def study_queue(user, now, *, deck=None, scope=None) -> Queue:
     """What to study next, and what is left today, in a fixed number of queries.
 
     Order: due learning and relearning cards, then due reviews (up to the daily review cap), then
-    new cards (up to what is left of today's new limit), then learning cards due within LEARN_AHEAD. Suspended, buried and retired cards are
-    left out; so are the siblings of cards reviewed today, until the next study day.
+    new cards (up to what is left of today's new limit), then learning cards due within LEARN_AHEAD.
+    Suspended, buried and retired cards are left out; so are the siblings of cards reviewed today,
+    until the next study day.
     """
     prefs = settings_for(user)
     start, end = study_day(user, now)
