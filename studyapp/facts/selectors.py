@@ -1,7 +1,16 @@
 """Reads of the fact base that more than one caller needs."""
 
-from django.db.models import Prefetch
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from studyapp.facts import timeline as periods
 from studyapp.facts.models import Citation, Event, Person, Source, Work
 
 
@@ -36,3 +45,187 @@ def export_fact_base() -> dict:
             for e in events for version, cites in e.versions()
         ],
     }
+
+
+# --- exploring the base: pages, search, scopes --------------------------------------------------------
+
+def fold(text) -> str:
+    """Text for matching: case, accents and punctuation spacing ignored ('Trotsky' ~ 'TROTSKÏ')."""
+    decomposed = unicodedata.normalize("NFKD", str(text or "")).casefold()
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in bare).split())
+
+
+def person_page(key) -> Person:
+    """A person with their citations, works and events, in a fixed number of queries; 404 if unknown."""
+    return get_object_or_404(
+        Person.objects.prefetch_related(_citations_prefetch(), "works", "events"), key=key)
+
+
+def work_page(key) -> Work:
+    """A work with its author, citations and events; 404 if unknown."""
+    return get_object_or_404(
+        Work.objects.select_related("author").prefetch_related(_citations_prefetch(), "events"), key=key)
+
+
+def event_page(key) -> Event:
+    """An event with its people, works and citations; 404 if unknown."""
+    return get_object_or_404(Event.objects.prefetch_related(_citations_prefetch(), "people", "works"), key=key)
+
+
+def _source_text(key) -> str | None:
+    directory = getattr(settings, "FACT_SOURCES_DIR", Path(settings.BASE_DIR).parent / "shared" / "sources")
+    try:
+        return (Path(directory) / Path(key).name).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def source_page(key):
+    """(source, citations in the order their quotes appear in the source's text); 404 if unknown.
+
+    The order comes from the source file when it is on disk (quotes are verbatim, so find() places
+    them); otherwise, and for a quote not found, from the order of the fixtures.
+    """
+    source = get_object_or_404(Source, key=key)
+    citations = list(Citation.objects.filter(source=source).select_related("person", "work", "event"))
+    text = _source_text(source.key)
+    if text is not None:
+        def place(citation):
+            at = text.find(citation.quote)
+            return (at if at >= 0 else len(text), citation.position, citation.pk)
+        citations.sort(key=place)
+    return source, citations
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str  # person, work, event
+    key: str
+    label: str
+    detail: str
+    matched: str  # the name or alias that matched
+
+
+def search(query, *, limit=50) -> list[Hit]:
+    """People, works and events whose name, title, description or aliases contain every word of the query.
+
+    Matching is insensitive to case and accents; the base is small, so it is folded in Python in three
+    queries whatever its size. Name and alias hits come before hits in a description.
+    """
+    words = fold(query).split()
+    if not words:
+        return []
+    rows = []
+    for key, name, aliases, description in Person.objects.values_list("key", "name", "aliases", "description"):
+        rows.append(("person", key, name, description, [name, *aliases], description))
+    for key, title, aliases, year, author in Work.objects.values_list(
+            "key", "title", "aliases", "year", "author__name"):
+        detail = ", ".join(str(part) for part in (author, year) if part)
+        rows.append(("work", key, title, detail, [title, *aliases], ""))
+    for key, when, description, aliases in Event.objects.values_list("key", "when", "description", "aliases"):
+        rows.append(("event", key, description, when, [*aliases], f"{when} {description}"))
+    hits = []
+    for kind, key, label, detail, names, text in rows:
+        named = next((n for n in names if all(w in fold(n) for w in words)), None)
+        if named is not None:
+            hits.append((0, Hit(kind, key, label, detail, named)))
+        elif all(w in fold(text) for w in words):
+            hits.append((1, Hit(kind, key, label, detail, "")))
+    hits.sort(key=lambda item: (item[0], fold(item[1].label)))
+    return [hit for _, hit in hits[:limit]]
+
+
+def period_facts() -> dict[str, set[str]]:
+    """Period slug → sibling keys of its facts: events dated in it, works published in it, and the people
+    taking part in its events. Three queries whatever the size of the base."""
+    found = defaultdict(set)
+    for key, date in Event.objects.values_list("key", "date"):
+        found[periods.slug_for_year(date.year)].add(f"event:{key}")
+    for key, year in Work.objects.filter(year__isnull=False).values_list("key", "year"):
+        found[periods.slug_for_year(year)].add(f"work:{key}")
+    for date, person in Event.people.through.objects.values_list("event__date", "person__key"):
+        found[periods.slug_for_year(date.year)].add(f"person:{person}")
+    return {period.slug: found.get(period.slug, set()) for period in periods.PERIODS}
+
+
+def period_members(period) -> tuple[list[Event], list[Work], list[Person]]:
+    """The events, works and people of a period, as period_facts defines them (three queries)."""
+    years = {}
+    if period.start is not None:
+        years["gte"] = period.start
+    if period.end is not None:
+        years["lte"] = period.end
+
+    def within(field):
+        return {f"{field}__{op}": value for op, value in years.items()}
+
+    events = list(Event.objects.filter(**within("date__year")))
+    works = list(Work.objects.filter(year__isnull=False, **within("year")).order_by("year", "title"))
+    people = list(Person.objects.filter(**within("events__date__year")).distinct())
+    return events, works, people
+
+
+def source_facts(source) -> set[str]:
+    """Sibling keys of every fact cited from a source."""
+    keys = set()
+    for person, work, event in Citation.objects.filter(source=source).values_list(
+            "person__key", "work__key", "event__key"):
+        keys.add(f"person:{person}" if person else f"work:{work}" if work else f"event:{event}")
+    return keys
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What "Study this" or "Quiz me on this" is limited to."""
+
+    param: str  # as it travels in links and forms: "person:victor-serge", "period:1917-1921", "source:…"
+    label: str
+    sibling_keys: frozenset
+
+
+SCOPE_KINDS = ("person", "work", "event", "source", "period")
+
+
+class UnknownScope(Http404):
+    """The scope names nothing in the base (a 404 on pages; the API answers 400 naming `scope`)."""
+
+
+def parse_scope(kind, key) -> Scope:
+    """Resolve one scope to the sibling keys of its cards; raises UnknownScope."""
+    param = f"{kind}:{key}"
+    if kind == "person":
+        fact = Person.objects.filter(key=key).values_list("name", flat=True).first()
+    elif kind == "work":
+        fact = Work.objects.filter(key=key).values_list("title", flat=True).first()
+    elif kind == "event":
+        fact = Event.objects.filter(key=key).values_list("description", flat=True).first()
+    elif kind == "source":
+        source = Source.objects.filter(key=key).first()
+        if source is None:
+            raise UnknownScope(f"no source {key!r}")
+        return Scope(param, source.title, frozenset(source_facts(source)))
+    elif kind == "period":
+        period = periods.BY_SLUG.get(key)
+        if period is None:
+            raise UnknownScope(f"no period {key!r}")
+        return Scope(param, period.label, frozenset(period_facts()[key]))
+    else:
+        raise UnknownScope(f"choose one of {', '.join(SCOPE_KINDS)}")
+    if fact is None:
+        raise UnknownScope(f"no {kind} {key!r}")
+    return Scope(param, fact, frozenset({param}))
+
+
+def scope_from_params(params) -> Scope | None:
+    """The scope a page was asked for: ?scope=person:victor-serge, or ?person= / ?work= / ?event= /
+    ?source= / ?period=; None when there is none. Raises UnknownScope for one that names nothing."""
+    value = (params.get("scope") or "").strip()
+    if value:
+        kind, _, key = value.partition(":")
+        return parse_scope(kind, key)
+    for kind in SCOPE_KINDS:
+        key = (params.get(kind) or "").strip()
+        if key:
+            return parse_scope(kind, key)
+    return None

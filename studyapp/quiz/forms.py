@@ -11,3 +11,31 @@ class QuizSetupForm(forms.Form):
     kinds = forms.MultipleChoiceField(label="Kinds of question", choices=QuestionKind.choices,
                                       widget=forms.CheckboxSelectMultiple, initial=QuestionKind.values)
     mode = forms.ChoiceField(label="Cards", choices=QuizMode.choices, widget=forms.RadioSelect, initial="all")
+    # "Quiz me on this" from a person, work, source or period page: person:<key>, period:<slug>, ...
+    scope = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
+
+    def clean_scope(self):
+        """The sibling keys the quiz is limited to, or None for no limit."""
+        value = self.cleaned_data.get("scope", "").strip()
+        if not value:
+            return None
+        from studyapp.facts.selectors import UnknownScope, parse_scope
+
+        kind, _, key = value.partition(":")
+        try:
+            return parse_scope(kind, key).sibling_keys
+        except UnknownScope as error:
+            raise forms.ValidationError(str(error)) from None
+
+    def scope_label(self):
+        """What the quiz is limited to, in words ("" for no limit or an unknown scope)."""
+        value = (self.data.get("scope") if self.is_bound else self.initial.get("scope")) or ""
+        if not value:
+            return ""
+        from studyapp.facts.selectors import UnknownScope, parse_scope
+
+        kind, _, key = value.strip().partition(":")
+        try:
+            return parse_scope(kind, key).label
+        except UnknownScope:
+            return ""

@@ -25,9 +25,15 @@ def quiz_history(user):
     return Quiz.objects.filter(user=user).with_scores()
 
 
-def quiz_cards(user, *, deck, mode, now) -> list[Card]:
-    """Active cards to quiz on, in priority order: weakest first for "weakest", else by id (caller shuffles)."""
+def quiz_cards(user, *, deck, mode, now, scope=None) -> list[Card]:
+    """Active cards to quiz on, in priority order: weakest first for "weakest", else by id (caller shuffles).
+
+    scope, when given, is a collection of sibling keys ("person:victor-serge", ...): only those facts' cards
+    ("Quiz me on this" on a person, work, source or period page).
+    """
     cards = Card.objects.active().in_decks(DECKS[deck])
+    if scope is not None:
+        cards = cards.filter(sibling_key__in=list(scope))
     if mode == QuizMode.ALL:
         return list(cards)
     states = (ReviewState.objects.filter(user=user, card__in=cards, reps__gt=0, suspended=False)

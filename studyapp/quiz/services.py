@@ -39,18 +39,20 @@ def _validate(deck, size, kinds, mode):
 
 @transaction.atomic
 def quiz_create(*, user, deck: str, size: int = DEFAULT_SIZE, kinds=building.QUESTION_KINDS, mode: str = "all",
-                now, seed: int | None = None) -> Quiz:
+                now, seed: int | None = None, scope=None) -> Quiz:
     """Build and store a quiz of up to `size` questions; raises QuizInputError naming the field to fix."""
     kinds = list(dict.fromkeys(kinds or building.QUESTION_KINDS))
     _validate(deck, size, kinds, mode)
     if kinds == [building.ORDER] and deck not in ("events", "all"):
         raise QuizInputError("kinds", "order questions need dated events: choose the events deck or all decks")
     rng = random.Random(seed)
-    cards = quiz_cards(user, deck=deck, mode=mode, now=now)
+    cards = quiz_cards(user, deck=deck, mode=mode, now=now, scope=scope)
     if mode != QuizMode.WEAKEST:
         rng.shuffle(cards)
     specs = building.build_questions(cards, fact_pool(), size=size, kinds=kinds, rng=rng)
     if not specs:
+        if scope is not None and not cards:
+            raise QuizInputError("scope", "there are no cards of this in the chosen deck")
         if mode != QuizMode.ALL and not cards:
             raise QuizInputError("mode", "you have not studied any cards in this deck yet")
         raise QuizInputError("deck", "no question of the chosen kinds can be built from this deck")

@@ -15,7 +15,7 @@ from studyapp.quiz.services import AlreadyAnswered, QuizInputError, answer_submi
 @login_required
 @require_http_methods(["GET", "POST"])
 def quiz_setup(request):
-    form = QuizSetupForm(request.POST or None)
+    form = QuizSetupForm(request.POST or None, initial={"scope": request.GET.get("scope", "")})
     if request.method == "POST" and form.is_valid():
         try:
             quiz = quiz_create(user=request.user, now=timezone.now(), **form.cleaned_data)

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 
 from studyapp.accounts.models import settings_for
+from studyapp.facts.mastery import DECKS, by_period_and_deck
 from studyapp.study.models import FsrsState, Rating, ReviewLog, ReviewState
 
 
@@ -100,4 +101,5 @@ def user_stats(user, now):
         "heatmap": heatmap(per_day, today),
         "year_total": sum(n for day, n in per_day.items() if day > today - dt.timedelta(days=365)),
         "active_days": sum(1 for day in per_day if day > today - dt.timedelta(days=365)),
+        "mastery_decks": DECKS, "mastery_rows": by_period_and_deck(user, now),
     }

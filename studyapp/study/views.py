@@ -1,22 +1,31 @@
 """Study pages: thin views over study_queue (what to show) and the services (what to write)."""
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
+from studyapp.facts.selectors import scope_from_params
 from studyapp.study import scheduling, services, stats
 from studyapp.study.models import Rating
 from studyapp.study.selectors import study_queue
 
 RATING_LABELS = [(Rating.AGAIN, "Again"), (Rating.HARD, "Hard"), (Rating.GOOD, "Good"), (Rating.EASY, "Easy")]
+
+
+def _back_to_study(request):
+    """Back to the study page, still limited to the "Study this" scope the form came with, if any."""
+    scope = request.POST.get("scope", "").strip()
+    return redirect(f"{reverse('study')}?{urlencode({'scope': scope})}" if scope else "study")
 
 
 def _posted_card(request):
@@ -30,8 +39,9 @@ def _posted_card(request):
 @require_GET
 def study_page(request):
     now = timezone.now()
-    queue = study_queue(request.user, now)
-    context = {"queue": queue, "review_id": uuid.uuid4()}
+    scope = scope_from_params(request.GET)  # "Study this": ?scope=person:victor-serge, ?period=1917-1921, ...
+    queue = study_queue(request.user, now, scope=scope.sibling_keys if scope else None)
+    context = {"queue": queue, "review_id": uuid.uuid4(), "scope": scope}
     if queue.card is not None:
         snapshot = scheduling.Snapshot.of(queue.state) if queue.state else scheduling.new_snapshot(now)
         intervals = scheduling.preview_intervals(snapshot, card_id=queue.card.pk, now=now,
@@ -68,7 +78,7 @@ def review(request):
             text = f"“{card.prompt}” was forgotten 8 times, so it is suspended as a leech. Reread its source"
             text += f": “{quote['quote']}” ({quote['title']})." if quote else "."
             messages.warning(request, text)
-    return redirect("study")
+    return _back_to_study(request)
 
 
 @login_required
@@ -80,7 +90,7 @@ def undo(request):
         messages.info(request, "There is no review to undo.")
     else:
         messages.info(request, f"Undid your answer to “{log.card.prompt}”.")
-    return redirect("study")
+    return _back_to_study(request)
 
 
 @login_required
@@ -89,7 +99,7 @@ def suspend(request):
     card = _posted_card(request)
     services.card_suspend(user=request.user, card=card, now=timezone.now())
     messages.info(request, f"Suspended “{card.prompt}”. Find it under Cards to study it again.")
-    return redirect("study")
+    return _back_to_study(request)
 
 
 @login_required
@@ -98,7 +108,7 @@ def bury(request):
     card = _posted_card(request)
     services.card_bury(user=request.user, card=card, now=timezone.now())
     messages.info(request, f"Buried “{card.prompt}” until tomorrow.")
-    return redirect("study")
+    return _back_to_study(request)
 
 
 @login_required

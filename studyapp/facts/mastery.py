@@ -1,0 +1,124 @@
+"""How well a user knows a fact, a person, a work or a period: FSRS retrievability now, averaged.
+
+The mastery of a group of cards is the mean retrievability now of the cards in it that the user has
+studied, with how many are not studied yet. `summarise` is pure (rows and snapshots in, numbers out);
+`mastery_for` is the one read of the database, and it only ever reads the given user's own states.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from studyapp.accounts.models import settings_for
+from studyapp.cards.models import Card
+from studyapp.study import scheduling
+from studyapp.study.models import ReviewState
+
+DECK_OF = {"person": "people", "work": "works", "event": "events"}
+DECKS = ("people", "works", "events")
+
+# Colour buckets for the timeline and lists: (lowest retrievability, css class, label).
+LEVELS = ((0.9, "m-strong", "90% or more"), (0.7, "m-good", "70–89%"), (0.4, "m-weak", "40–69%"),
+          (0.0, "m-poor", "under 40%"))
+UNSTUDIED = ("m-none", "not studied yet")
+
+
+@dataclass(frozen=True)
+class Mastery:
+    studied: int = 0
+    not_studied: int = 0
+    recall_sum: float = 0.0  # kept as a sum so groups combine exactly
+
+    @property
+    def total(self) -> int:
+        return self.studied + self.not_studied
+
+    @property
+    def retrievability(self) -> float | None:
+        """Mean retrievability now of the studied cards; None when none is studied."""
+        return self.recall_sum / self.studied if self.studied else None
+
+    @property
+    def percent(self) -> int | None:
+        value = self.retrievability
+        return None if value is None else round(100 * value)
+
+    @property
+    def css(self) -> str:
+        value = self.retrievability
+        if value is None:
+            return UNSTUDIED[0]
+        return next(css for low, css, _ in LEVELS if value >= low)
+
+    def __add__(self, other):
+        return Mastery(self.studied + other.studied, self.not_studied + other.not_studied,
+                       self.recall_sum + other.recall_sum)
+
+    def describe(self) -> str:
+        if not self.total:
+            return "no cards"
+        if not self.studied:
+            return f"not studied yet ({self.not_studied} card{'s' if self.not_studied != 1 else ''})"
+        text = f"you recall about {self.percent}% of {self.studied} studied card{'s' if self.studied != 1 else ''}"
+        return text + (f"; {self.not_studied} not studied yet" if self.not_studied else "")
+
+
+EMPTY = Mastery()
+
+
+def summarise(cards: Iterable[tuple[int, str]], snapshots: dict[int, scheduling.Snapshot], *, now: dt.datetime,
+              desired_retention: float, group: Callable[[str], object] = lambda key: key) -> dict:
+    """Pure: (card id, sibling key) rows and the user's snapshots by card id → {group: Mastery}."""
+    found: dict = {}
+    for card_id, sibling_key in cards:
+        snapshot = snapshots.get(card_id)
+        if snapshot is None:
+            part = Mastery(not_studied=1)
+        else:
+            part = Mastery(studied=1, recall_sum=scheduling.retrievability(
+                snapshot, now=now, desired_retention=desired_retention))
+        key = group(sibling_key)
+        found[key] = found.get(key, EMPTY) + part
+    return found
+
+
+def combine(per_key: dict, keys: Iterable) -> Mastery:
+    """The mastery of a group of facts from the mastery of each (card-weighted, not a mean of means)."""
+    total = EMPTY
+    for key in keys:
+        total = total + per_key.get(key, EMPTY)
+    return total
+
+
+def mastery_for(user, now: dt.datetime, sibling_keys: Iterable[str] | None = None) -> dict[str, Mastery]:
+    """{sibling key: Mastery} over active cards (of the given facts, or all), for `user` only.
+
+    An anonymous user gets {} (nothing is shown). Three queries whatever the size of the base.
+    """
+    if user is None or not user.is_authenticated:
+        return {}
+    cards = Card.objects.active()
+    states = ReviewState.objects.filter(user=user, reps__gt=0, card__retired=False)
+    if sibling_keys is not None:
+        sibling_keys = list(sibling_keys)
+        cards = cards.filter(sibling_key__in=sibling_keys)
+        states = states.filter(card__sibling_key__in=sibling_keys)
+    snapshots = {state.card_id: scheduling.Snapshot.of(state)
+                 for state in states.only("card_id", *scheduling.STATE_FIELDS)}
+    return summarise(cards.values_list("id", "sibling_key"), snapshots, now=now,
+                     desired_retention=settings_for(user).desired_retention)
+
+
+def by_period_and_deck(user, now: dt.datetime) -> list[dict]:
+    """Rows for /stats/: each timeline period with the user's mastery per deck and overall."""
+    from studyapp.facts.selectors import period_facts
+    from studyapp.facts.timeline import PERIODS
+
+    per_key = mastery_for(user, now)
+    facts = period_facts()
+    rows = []
+    for period in PERIODS:
+        keys = facts[period.slug]
+        decks = [combine(per_key, (k for k in keys if DECK_OF[k.split(":")[0]] == deck)) for deck in DECKS]
+        rows.append({"period": period, "decks": decks, "all": combine(per_key, keys)})
+    return rows

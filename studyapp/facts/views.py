@@ -1,0 +1,199 @@
+"""Explore the facts: the timeline, people, works, events, sources, periods and search.
+
+Public pages, like the card browser; a signed-in user also sees their own mastery of each fact (never
+anyone else's) and can study or quiz on exactly that part. Events are addressed by their key, a slug as
+stable as a person's or a work's: a primary key could change when the base is reloaded, the key cannot.
+Every page makes a fixed number of queries whatever the size of the base (tests/test_explore.py).
+"""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from studyapp.facts import selectors, timeline
+from studyapp.facts.mastery import DECKS, EMPTY, LEVELS, UNSTUDIED, combine, mastery_for
+from studyapp.facts.models import Event, Person, Source, Work
+
+
+def _mastery(request, keys):
+    """The signed-in user's own mastery of these facts, or None for a visitor (nothing is shown)."""
+    if not request.user.is_authenticated:
+        return None
+    return mastery_for(request.user, timezone.now(), keys)
+
+
+def _pairs(objects, kind, per_key):
+    """[(object, its Mastery or None)] for a template."""
+    return [(obj, None if per_key is None else per_key.get(f"{kind}:{obj.key}", EMPTY)) for obj in objects]
+
+
+def _scoped(per_key, param, label, keys):
+    """What the "Study this" / "Quiz me on this" panel needs."""
+    return {"scope": param, "scope_label": label,
+            "scope_mastery": None if per_key is None else combine(per_key, keys)}
+
+
+def _versions(fact, field):
+    """[(the disputed field's value in this version, its citations)], main version first."""
+    return [(values[field], citations) for values, citations in fact.versions()]
+
+
+def _legend():
+    return [(css, label) for _, css, label in LEVELS] + [UNSTUDIED]
+
+
+@require_GET
+def timeline_page(request):
+    """Every dated event as SVG, grouped in periods, filtered by person or work; JS zooms into a period."""
+    people = list(Person.objects.values_list("key", "name"))
+    works = list(Work.objects.values_list("key", "title"))
+    events = Event.objects.prefetch_related(selectors._citations_prefetch())
+    person, work = request.GET.get("person", "").strip(), request.GET.get("work", "").strip()
+    filters = []
+    if person:
+        name = dict(people).get(person)
+        if name is None:
+            raise Http404("no such person")
+        events, filters = events.filter(people__key=person), [*filters, name]
+    if work:
+        title = dict(works).get(work)
+        if title is None:
+            raise Http404("no such work")
+        events, filters = events.filter(works__key=work), [*filters, title]
+    events = list(events.distinct())
+    per_key = _mastery(request, [f"event:{e.key}" for e in events])
+    marks = []
+    for event in events:
+        mastery = per_key.get(f"event:{event.key}", EMPTY) if per_key is not None else None
+        marks.append(timeline.mark_of(event, css=mastery.css if mastery else "m-none",
+                                      note=mastery.describe() if mastery else ""))
+    first, last = timeline.span_years(marks)
+    what = f"{len(marks)} event{'s' if len(marks) != 1 else ''}" + (f" with {' and '.join(filters)}" if filters else "")
+    overview = timeline.svg(marks, first_year=first, last_year=last, title=f"Timeline, {first}–{last}: {what}")
+    selected = request.GET.get("period", "")
+    periods = []
+    for period in timeline.PERIODS:
+        inside = [m for m in marks if m.period == period.slug]
+        if not inside:
+            continue
+        start, end = timeline.period_span(period, inside)
+        periods.append({
+            "period": period, "marks": sorted(inside, key=lambda m: (m.start, m.key)),
+            "svg": timeline.svg(inside, first_year=start, last_year=end, labelled=True, period=period.slug,
+                                title=f"{period.label}: {len(inside)} events"),
+            "mastery": None if per_key is None else combine(per_key, (f"event:{m.key}" for m in inside)),
+        })
+    return render(request, "facts/timeline.html", {
+        "overview": overview, "periods": periods, "selected": selected if selected in timeline.BY_SLUG else "",
+        "people": people, "works": works, "person": person, "work": work, "filters": filters, "what": what,
+        "count": len(marks), "signed_in": per_key is not None, "legend": _legend(),
+    })
+
+
+@require_GET
+def person_list(request):
+    people = list(Person.objects.all())
+    per_key = _mastery(request, [f"person:{p.key}" for p in people])
+    return render(request, "facts/list.html", {"title": "People", "kind": "person", "items": _pairs(
+        people, "person", per_key), "signed_in": per_key is not None, "legend": _legend()})
+
+
+@require_GET
+def work_list(request):
+    works = list(Work.objects.select_related("author"))
+    per_key = _mastery(request, [f"work:{w.key}" for w in works])
+    return render(request, "facts/list.html", {"title": "Works", "kind": "work", "items": _pairs(
+        works, "work", per_key), "signed_in": per_key is not None, "legend": _legend()})
+
+
+@require_GET
+def source_list(request):
+    return render(request, "facts/sources.html", {"sources": Source.objects.all()})
+
+
+@require_GET
+def person_detail(request, slug):
+    person = selectors.person_page(slug)
+    works, events = list(person.works.all()), list(person.events.all())
+    keys = [f"person:{person.key}", *(f"work:{w.key}" for w in works), *(f"event:{e.key}" for e in events)]
+    per_key = _mastery(request, keys)
+    return render(request, "facts/person.html", {
+        "person": person, "versions": _versions(person, "description"), "works": _pairs(works, "work", per_key),
+        "events": _pairs(events, "event", per_key), "signed_in": per_key is not None,
+        **_scoped(per_key, f"person:{person.key}", person.name, [keys[0]]),
+    })
+
+
+@require_GET
+def work_detail(request, slug):
+    work = selectors.work_page(slug)
+    events = list(work.events.all())
+    keys = [f"work:{work.key}", *(f"event:{e.key}" for e in events)]
+    if work.author:
+        keys.append(f"person:{work.author.key}")
+    per_key = _mastery(request, keys)
+    return render(request, "facts/work.html", {
+        "work": work, "versions": _versions(work, "year"), "events": _pairs(events, "event", per_key),
+        "author": _pairs([work.author], "person", per_key)[0] if work.author else None,
+        "signed_in": per_key is not None, **_scoped(per_key, f"work:{work.key}", work.title, [keys[0]]),
+    })
+
+
+@require_GET
+def event_detail(request, slug):
+    event = selectors.event_page(slug)
+    people, works = list(event.people.all()), list(event.works.all())
+    keys = [f"event:{event.key}", *(f"person:{p.key}" for p in people), *(f"work:{w.key}" for w in works)]
+    per_key = _mastery(request, keys)
+    mark = timeline.mark_of(event)
+    return render(request, "facts/event.html", {
+        "event": event, "mark": mark, "versions": _versions(event, "when"), "period": timeline.BY_SLUG[mark.period],
+        "people": _pairs(people, "person", per_key), "works": _pairs(works, "work", per_key),
+        "signed_in": per_key is not None, **_scoped(per_key, f"event:{event.key}", event.when, [keys[0]]),
+    })
+
+
+@require_GET
+def source_detail(request, key):
+    source, citations = selectors.source_page(key)
+    keys = {f"{kind}:{getattr(c, kind).key}" for c in citations for kind in ("person", "work", "event")
+            if getattr(c, f"{kind}_id")}
+    per_key = _mastery(request, keys)
+    rows = []
+    for citation in citations:
+        fact = citation.fact
+        kind = "person" if citation.person_id else "work" if citation.work_id else "event"
+        rows.append({"citation": citation, "kind": kind, "fact": fact,
+                     "mastery": None if per_key is None else per_key.get(f"{kind}:{fact.key}", EMPTY)})
+    return render(request, "facts/source.html", {
+        "source": source, "rows": rows, "signed_in": per_key is not None,
+        **_scoped(per_key, f"source:{source.key}", source.title, keys),
+    })
+
+
+@require_GET
+def period_detail(request, slug):
+    period = timeline.BY_SLUG.get(slug)
+    if period is None:
+        raise Http404("no such period")
+    events, works, people = selectors.period_members(period)
+    keys = [*(f"event:{e.key}" for e in events), *(f"work:{w.key}" for w in works),
+            *(f"person:{p.key}" for p in people)]
+    per_key = _mastery(request, keys)
+    decks = None
+    if per_key is not None:
+        decks = [(deck, combine(per_key, (k for k in keys if k.startswith(prefix))))
+                 for deck, prefix in zip(DECKS, ("person:", "work:", "event:"), strict=True)]
+    return render(request, "facts/period.html", {
+        "period": period, "events": _pairs(events, "event", per_key), "works": _pairs(works, "work", per_key),
+        "people": _pairs(people, "person", per_key), "decks": decks, "signed_in": per_key is not None,
+        "periods": timeline.PERIODS, **_scoped(per_key, f"period:{slug}", period.label, keys),
+    })
+
+
+@require_GET
+def search_page(request):
+    query = request.GET.get("q", "").strip()[:200]
+    hits = selectors.search(query) if query else []
+    return render(request, "facts/search.html", {"q": query, "hits": hits})
