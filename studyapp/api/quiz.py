@@ -44,20 +44,6 @@ class QuizCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(str(error)) from None
 
 
-    scope = serializers.CharField(required=False, max_length=200, help_text=(
-        "Only the cards of one fact, source or period: person:<key>, work:<key>, event:<key>, source:<key> "
-        "or period:<slug> (before-1917, 1917-1921, 1922-1935, 1936-1947, after-1947)."))
-
-    def validate_scope(self, value):
-        from studyapp.facts.selectors import UnknownScope, parse_scope
-
-        kind, _, key = value.partition(":")
-        try:
-            return parse_scope(kind, key).sibling_keys
-        except UnknownScope as error:
-            raise serializers.ValidationError(str(error)) from None
-
-
 class AnswerInputSerializer(serializers.Serializer):
     question = serializers.IntegerField(help_text="A question id of this quiz.")
     answer = serializers.JSONField(help_text="The option or typed text; for order questions the options, earliest "
