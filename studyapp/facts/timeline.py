@@ -175,9 +175,11 @@ def svg(marks, *, first_year: int, last_year: int, title: str, labelled: bool = 
                                 round(x0, 1), y - 5, round(x1 - x0, 1))
         label = ""
         if labelled:
-            text = f"{mark.when} · {mark.description}"
-            text = text if len(text) <= 70 else text[:69] + "…"
             right = x1 + 6 < WIDTH * 0.55
+            # Cut the label to the room left on its side (13 px text is about 7 units a character).
+            room = int(((WIDTH - MARGIN - x1 - 8) if right else (x0 - 8 - MARGIN)) / 7)
+            text = f"{mark.when} · {mark.description}"
+            text = text if len(text) <= room else text[:max(room - 1, 1)] + "…"
             label = format_html('<text x="{}" y="{}" text-anchor="{}">{}</text>',
                                 round(x1 + 8 if right else x0 - 8, 1), y + 4, "start" if right else "end", text)
         items.append(format_html(
