@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/studyapp
 LOCAL_ENV := DJANGO_DEBUG=1
 
-.PHONY: install run test test-postgres lint lock clean
+.PHONY: install run test test-postgres e2e lint lock clean
 
 # Re-installs only when the lock file changes, so a second `make install` takes a second.
 $(STAMP): requirements.lock
@@ -30,6 +30,11 @@ lint: install
 
 test: install lint
 	$(BIN)/pytest
+
+# Browser tests (tests/e2e) in Debian's Chromium; Playwright's own browser download is not used.
+e2e: install
+	command -v chromium || (apt-get update && apt-get install -y chromium)
+	$(BIN)/pytest tests/e2e -m e2e
 
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest

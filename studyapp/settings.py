@@ -60,7 +60,7 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # Refuses any login for a (username, address) pair that is locked out, before checking the password.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "studyapp.accounts.backends.UserWithSettingsBackend",
 ]
 
 # Log-in abuse (django-axes): the 5th failure for one username from one address locks that pair out
@@ -189,7 +189,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "studyapp.accounts.backends.TokenWithSettingsAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

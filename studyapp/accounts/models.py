@@ -49,10 +49,13 @@ class StudySettings(models.Model):
 
 
 def settings_for(user) -> StudySettings:
-    """The user's settings, created with defaults the first time."""
-    cached = getattr(user, "_study_settings_cache", None)
+    """The user's settings, created with defaults the first time.
+
+    Free when the user was loaded by our auth backends (select_related), one query otherwise.
+    """
+    cached = user._state.fields_cache.get("study_settings")
     if cached is not None:
         return cached
     obj, _ = StudySettings.objects.get_or_create(user=user)
-    user._study_settings_cache = obj
+    user._state.fields_cache["study_settings"] = obj
     return obj

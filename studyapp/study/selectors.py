@@ -3,7 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.auth.models import User
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
@@ -69,43 +70,47 @@ def study_queue(user, now, *, deck=None, scope=None) -> Queue:
     start, end = study_day(user, now)
     cards = studyable_cards(user, deck=deck, scope=scope)
 
-    today = list(ReviewLog.objects.filter(user=user, reviewed_at__gte=start, reviewed_at__lt=end)
-                 .values_list("card_id", "card__sibling_key", "state_before"))
-    reviewed_today = {card_id for card_id, _, _ in today}
-    buried_groups = {group for _, group, _ in today}
-    new_left = max(0, prefs.new_per_day - sum(1 for *_, before in today if before is None))
-    reviews_left = max(0, prefs.reviews_per_day - sum(
-        1 for *_, before in today if before is not None and before["state"] == FsrsState.REVIEW))
-
+    today = ReviewLog.objects.filter(user=user, reviewed_at__gte=start, reviewed_at__lt=end)
     states = (
         ReviewState.objects.filter(user=user, suspended=False, reps__gt=0, card__in=cards)
         .exclude(buried_until__gt=now)
-        .exclude(Q(card__sibling_key__in=buried_groups) & ~Q(card_id__in=reviewed_today))
-        .select_related("card")
+        # Siblings of today's cards wait for the next study day (the cards themselves may come back).
+        .exclude(Q(card__sibling_key__in=today.values("card__sibling_key")) & ~Q(card_id__in=today.values("card_id")))
     )
     learning = states.filter(state__in=[FsrsState.LEARNING, FsrsState.RELEARNING], due__lte=now + LEARN_AHEAD)
     reviews = states.filter(state=FsrsState.REVIEW, due__lt=end)
     hidden = ReviewState.objects.filter(user=user, card=OuterRef("pk")).filter(
         Q(reps__gt=0) | Q(suspended=True) | Q(buried_until__gt=now))
-    new = cards.exclude(Exists(hidden)).exclude(sibling_key__in=buried_groups).order_by("id")
+    new = cards.exclude(Exists(hidden)).exclude(sibling_key__in=today.values("card__sibling_key"))
 
-    counts = {"new": min(new.count(), new_left), "learning": learning.count(),
-              "review": min(reviews.count(), reviews_left)}
-    queue = Queue(card=None, state=None, counts=counts, day_end=end, done_today=len(today))
-    # One query picks the learning card to show, if any: the earliest due. It goes first when it is
-    # already due; when it is only due soon (learn-ahead) it waits until reviews and new cards are done.
-    first_learning = learning.order_by("due", "pk").first() if counts["learning"] else None
-    if first_learning and first_learning.due <= now:
-        queue.state = first_learning
+    # Every count in one query (scalar subqueries), then at most one query for the card to show.
+    n = (User.objects.filter(pk=user.pk).values(
+        new=_count(new), learning=_count(learning), learning_now=_count(learning.filter(due__lte=now)),
+        review=_count(reviews), done=_count(today), new_done=_count(today.filter(state_before__isnull=True)),
+        reviews_done=_count(today.filter(state_before__state=FsrsState.REVIEW)),
+    ).get())
+    counts = {"new": min(n["new"], max(0, prefs.new_per_day - n["new_done"])), "learning": n["learning"],
+              "review": min(n["review"], max(0, prefs.reviews_per_day - n["reviews_done"]))}
+    queue = Queue(card=None, state=None, counts=counts, day_end=end, done_today=n["done"])
+    # A learning card goes first once due; one that is only due soon (learn-ahead) waits until
+    # reviews and new cards are done, so the user is not shown the card they have just answered.
+    if n["learning_now"]:
+        queue.state = learning.filter(due__lte=now).select_related("card").order_by("due", "pk").first()
     elif counts["review"]:
-        queue.state = reviews.order_by("due", "pk").first()
+        queue.state = reviews.select_related("card").order_by("due", "pk").first()
     elif counts["new"]:
-        queue.card = new.first()
+        queue.card = new.order_by("id").first()
         return queue
-    elif first_learning:
-        queue.state = first_learning
+    elif counts["learning"]:
+        queue.state = learning.select_related("card").order_by("due", "pk").first()
     else:
         queue.next_due = states.order_by("due").values_list("due", flat=True).first()
         return queue
     queue.card = queue.state.card
     return queue
+
+
+def _count(queryset):
+    """COUNT(*) of a queryset as a scalar subquery, so several counts share one round trip."""
+    return Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+                    .values("n"))

@@ -75,53 +75,52 @@ def review_submit(*, user, card, rating, now, review_id, duration_ms=None, sourc
     """
     review_id = _validate(rating, review_id, duration_ms)
     retention = settings_for(user).desired_retention
-    with transaction.atomic():
-        state = _locked_state(user, card, now)
-        # Checked under the row lock: a concurrent twin of this request has committed by now.
-        previous = ReviewLog.objects.filter(user=user, review_id=review_id).first()
-        if previous is not None:
-            return _replay(previous, card=card, rating=rating, duration_ms=duration_ms)
-        if expected_version is not None and state.version != expected_version:
-            raise StaleReview("this card was already answered elsewhere; showing the next card")
-        before_full = _full_state(state) if state.reps else None
-        before = scheduling.Snapshot.of(state) if state.reps else scheduling.new_snapshot(now)
-        after = scheduling.review(before, card_id=card.pk, rating=rating, now=now, desired_retention=retention)
-        for name, value in after.__dict__.items():
-            setattr(state, name, value)
-        state.reps += 1
-        state.version += 1
-        state.buried_until = None
-        if scheduling.is_lapse(before, after):
-            state.lapses += 1
-            if state.lapses >= LEECH_LAPSES and not state.leech:
-                # A card forgotten this often needs rereading, not more drilling: park it.
-                state.leech = True
-                state.suspended = True
-        state.save()
-        log = ReviewLog.objects.create(
-            user=user, card=card, review_id=review_id, rating=rating, reviewed_at=now, duration_ms=duration_ms,
-            # null state_before marks a card's first review: a new card introduced that day
-            state_before=before_full, state_after=_full_state(state), source=source,
-        )
-        return ReviewResult(created=True, log=log)
+    for attempt in range(2):
+        try:
+            return _review_once(user=user, card=card, rating=rating, now=now, review_id=review_id,
+                                duration_ms=duration_ms, source=source, expected_version=expected_version,
+                                retention=retention)
+        except IntegrityError:
+            # A concurrent request created this card's first state row first. Its row exists now, so
+            # the second attempt takes the row lock like any later review.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
 
 
-def _locked_state(user, card, now):
-    """The user's state row for the card, locked until the transaction ends; created (unreviewed) if missing.
-
-    Every review of one card by one user serializes on this row, so concurrent submissions (the same
-    review twice, or two tabs) apply one after the other and none is lost.
-    """
+@transaction.atomic
+def _review_once(*, user, card, rating, now, review_id, duration_ms, source, expected_version, retention):
+    # The row lock serializes every review of this card by this user (two tabs, a retried request).
     state = ReviewState.objects.select_for_update().filter(user=user, card=card).first()
-    if state is not None:
-        return state
-    try:
-        with transaction.atomic():
-            ReviewState.objects.create(user=user, card=card, due=now, state=scheduling.new_snapshot(now).state,
-                                       step=0)
-    except IntegrityError:
-        pass  # a concurrent request created it first
-    return ReviewState.objects.select_for_update().get(user=user, card=card)
+    # Checked under the lock: a concurrent twin of this request has committed by now.
+    previous = ReviewLog.objects.filter(user=user, review_id=review_id).first()
+    if previous is not None:
+        return _replay(previous, card=card, rating=rating, duration_ms=duration_ms)
+    if state is None:
+        state = ReviewState(user=user, card=card, due=now)  # inserted below; a racing insert fails loudly
+    if expected_version is not None and state.version != expected_version:
+        raise StaleReview("this card was already answered elsewhere; showing the next card")
+    before_full = _full_state(state) if state.reps else None
+    before = scheduling.Snapshot.of(state) if state.reps else scheduling.new_snapshot(now)
+    after = scheduling.review(before, card_id=card.pk, rating=rating, now=now, desired_retention=retention)
+    for name, value in after.__dict__.items():
+        setattr(state, name, value)
+    state.reps += 1
+    state.version += 1
+    state.buried_until = None
+    if scheduling.is_lapse(before, after):
+        state.lapses += 1
+        if state.lapses >= LEECH_LAPSES and not state.leech:
+            # A card forgotten this often needs rereading, not more drilling: park it.
+            state.leech = True
+            state.suspended = True
+    state.save()
+    log = ReviewLog.objects.create(
+        user=user, card=card, review_id=review_id, rating=rating, reviewed_at=now, duration_ms=duration_ms,
+        # null state_before marks a card's first review: a new card introduced that day
+        state_before=before_full, state_after=_full_state(state), source=source,
+    )
+    return ReviewResult(created=True, log=log)
 
 
 def _replay(log, *, card, rating, duration_ms):
