@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/studyapp
 LOCAL_ENV := DJANGO_DEBUG=1
 
-.PHONY: install run test test-postgres e2e lint lock clean
+.PHONY: install run test test-postgres e2e fuzz lint lock clean
 
 # Re-installs only when the lock file changes, so a second `make install` takes a second.
 $(STAMP): requirements.lock
@@ -35,6 +35,10 @@ test: install lint
 e2e: install
 	command -v chromium || (apt-get update && apt-get install -y chromium)
 	$(BIN)/pytest tests/e2e -m e2e
+
+# Schemathesis against a scratch server (gunicorn, temporary SQLite): every phase, fails on any finding.
+fuzz: install
+	$(BIN)/python tests/fuzz/run_fuzz.py
 
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest

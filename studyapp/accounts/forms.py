@@ -32,3 +32,9 @@ class StudySettingsForm(forms.ModelForm):
                   "new_per_day": "New cards per day", "reviews_per_day": "Maximum reviews per day",
                   "quiz_counts_as_review": "Quiz answers count as reviews"}
         help_texts = {"desired_retention": "0.70–0.97. Higher means more reviews and fewer cards forgotten."}
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+                               help_text="Your password, to confirm.")
+    confirm = forms.BooleanField(label="I understand my study history and quizzes are deleted for good.")
