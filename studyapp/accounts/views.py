@@ -1,12 +1,16 @@
+import json
+
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from studyapp.accounts.forms import SignupForm, StudySettingsForm
+from studyapp.accounts.forms import DeleteAccountForm, SignupForm, StudySettingsForm
 from studyapp.accounts.models import settings_for
-from studyapp.accounts.services import user_signup
+from studyapp.accounts.services import WrongPassword, user_data_export, user_delete, user_signup
 
 
 @require_http_methods(["GET", "POST"])
@@ -34,3 +38,33 @@ def study_settings(request):
         messages.success(request, "Settings saved.")
         return redirect("study-settings")
     return render(request, "accounts/settings.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET"])
+def data_download(request):
+    """"Download my data": every row that is the user's, as one JSON file."""
+    data = user_data_export(user=request.user)
+    response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False) + "\n",
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="studyapp-data-{request.user.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request):
+    """"Delete my account", confirmed with the password; logs out and removes every row that is the user's."""
+    form = DeleteAccountForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        try:
+            user_delete(user=user, password=form.cleaned_data["password"])
+        except WrongPassword as error:
+            form.add_error("password", str(error))
+        else:
+            logout(request)
+            messages.success(request, "Your account and all its data have been deleted.")
+            return redirect("landing")
+    return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
