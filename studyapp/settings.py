@@ -79,7 +79,7 @@ REDIS_URL = env_str("REDIS_URL")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
-    else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "studyapp_cache"}
+    else {"BACKEND": "studyapp.cache.UpsertDatabaseCache", "LOCATION": "studyapp_cache"}
 }
 
 # No inline script anywhere: every script is a static file from our own origin.

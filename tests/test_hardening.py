@@ -136,7 +136,7 @@ def test_signup_is_throttled_in_the_shared_database_cache(api_client, monkeypatc
     from django.core.cache import caches
     from rest_framework.throttling import ScopedRateThrottle
 
-    assert caches["default"].__class__.__name__ == "DatabaseCache"
+    assert caches["default"].__class__.__name__ == "UpsertDatabaseCache"
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"signup": "3/hour", "token": "60/hour"})
     codes = [api_client.post("/api/auth/signup/", {"username": f"user{i}", "password": PASSWORD},
                              format="json").status_code for i in range(4)]

@@ -103,7 +103,7 @@ class QuizCreatedSerializer(serializers.Serializer):
     deck = serializers.CharField()
     mode = serializers.CharField()
     created_at = serializers.DateTimeField()
-    questions = QuestionSerializer(many=True)
+    questions = QuestionSerializer(source="new_questions", many=True)
 
 
 class QuizSerializer(serializers.Serializer):
@@ -155,7 +155,6 @@ class QuizListCreateView(APIView):
             quiz = quiz_create(user=request.user, now=timezone.now(), **data.validated_data)
         except QuizInputError as error:
             raise _bad(error) from None
-        quiz = get_quiz_for_user(request.user, quiz.pk)
         return Response(QuizCreatedSerializer(quiz).data, status=status.HTTP_201_CREATED)
 
 

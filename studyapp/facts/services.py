@@ -57,6 +57,7 @@ def load_facts(*, paths, full=True, sources_dir=None, now=None) -> LoadReport:
     are retired, never deleted, so review history survives.
     """
     from studyapp.cards.services import sync_cards
+    from studyapp.quiz.selectors import forget_fact_pool
 
     records = read_files(paths)
     base = validate(
@@ -127,6 +128,8 @@ def load_facts(*, paths, full=True, sources_dir=None, now=None) -> LoadReport:
                 report.deleted["sources"] = gone_sources.count()
                 gone_sources.delete()
         report.cards = sync_cards(now=now)
+        # Quizzes draw distractors from a cached copy of the base: drop it once this load is committed.
+        transaction.on_commit(forget_fact_pool)
     return report
 
 

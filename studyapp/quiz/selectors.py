@@ -1,5 +1,6 @@
 """Reads the quiz pages and the API share: the one ownership helper, history, and the cards to quiz on."""
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
@@ -46,8 +47,24 @@ def quiz_cards(user, *, deck, mode, now, scope=None) -> list[Card]:
     return [s.card for s in ranked]
 
 
+FACT_POOL_KEY = "quiz:fact-pool:v1"
+FACT_POOL_SECONDS = 600  # load_facts clears it at once; the timeout covers edits made in the admin
+
+
 def fact_pool() -> Pool:
-    """The whole fact base as the distractor pool (a fixed number of queries)."""
+    """The whole fact base as the distractor pool, from the shared cache (one read) when it is there."""
+    pool = cache.get(FACT_POOL_KEY)
+    if pool is None:
+        pool = _build_fact_pool()
+        cache.set(FACT_POOL_KEY, pool, FACT_POOL_SECONDS)
+    return pool
+
+
+def forget_fact_pool():
+    cache.delete(FACT_POOL_KEY)
+
+
+def _build_fact_pool() -> Pool:
     from studyapp.cards.services import fact_snapshots
 
     people, works, events = fact_snapshots()

@@ -57,12 +57,13 @@ def quiz_create(*, user, deck: str, size: int = DEFAULT_SIZE, kinds=building.QUE
             raise QuizInputError("mode", "you have not studied any cards in this deck yet")
         raise QuizInputError("deck", "no question of the chosen kinds can be built from this deck")
     quiz = Quiz.objects.create(user=user, deck=deck, mode=mode, kinds=kinds, size=size, created_at=now)
-    QuizQuestion.objects.bulk_create(
+    questions = QuizQuestion.objects.bulk_create(
         QuizQuestion(quiz=quiz, position=i, kind=s.kind, card_id=s.card_id, facts=s.facts, prompt=s.prompt,
                      options=s.options, solution=s.solution, expected=s.expected, citations=s.citations,
                      versions=s.versions)
         for i, s in enumerate(specs, start=1)
     )
+    quiz.new_questions = questions  # just written: the API shows them without reading them back
     return quiz
 
 
