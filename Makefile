@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/studyapp
 LOCAL_ENV := DJANGO_DEBUG=1
 
-.PHONY: install run test test-postgres e2e fuzz lint lock clean
+.PHONY: install run serve test test-postgres e2e fuzz lint lock clean
 
 # Re-installs only when the lock file changes, so a second `make install` takes a second.
 $(STAMP): requirements.lock
@@ -24,6 +24,16 @@ run: install
 	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
 	$(LOCAL_ENV) $(BIN)/python manage.py load_facts
 	$(LOCAL_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production serving: gunicorn, debug off, static files by whitenoise, everything else from the environment
+# (DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are required; see the README's configuration table).
+WEB_CONCURRENCY ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+serve: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_facts
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn studyapp.wsgi:application --bind $${BIND:-127.0.0.1:$(PORT)} --workers $(WEB_CONCURRENCY) \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 lint: install
 	$(BIN)/ruff check .

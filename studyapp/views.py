@@ -2,16 +2,16 @@ from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe
 def landing(request):
     return render(request, "landing.html")
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     """Liveness plus a real round trip to the database, for load balancers."""
     try:

@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from studyapp.cards.generation import TOPICS
 from studyapp.cards.models import CardKind, Deck
@@ -9,7 +9,7 @@ from studyapp.cards.selectors import browse_cards
 PAGE_SIZE = 50
 
 
-@require_GET
+@require_safe
 def card_list(request):
     """Browse and search every card: public, like a book's index, so anyone can see what is taught."""
     params = request.GET

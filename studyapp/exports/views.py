@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from studyapp.accounts.models import settings_for
 from studyapp.exports.forms import DECK_LABELS, ExportForm
@@ -26,7 +26,7 @@ def _page(request, form, status=200):
     }, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def export_page(request):
     """Deck choice and download buttons, with how many cards each choice holds."""
@@ -42,14 +42,14 @@ def _download(request, fmt):
     return download_response(file)
 
 
-@require_GET
+@require_safe
 @login_required
 def export_anki(request):
     """The user's cards as an .apkg."""
     return _download(request, "apkg")
 
 
-@require_GET
+@require_safe
 @login_required
 def export_csv(request):
     """The same notes as Anki-format CSV."""

@@ -9,7 +9,7 @@ Every page makes a fixed number of queries whatever the size of the base (tests/
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from studyapp.facts import selectors, timeline
 from studyapp.facts.mastery import DECKS, EMPTY, LEVELS, UNSTUDIED, combine, mastery_for
@@ -43,7 +43,7 @@ def _legend():
     return [(css, label) for _, css, label in LEVELS] + [UNSTUDIED]
 
 
-@require_GET
+@require_safe
 def timeline_page(request):
     """Every dated event as SVG, grouped in periods, filtered by person or work; JS zooms into a period."""
     people = list(Person.objects.values_list("key", "name"))
@@ -91,7 +91,7 @@ def timeline_page(request):
     })
 
 
-@require_GET
+@require_safe
 def person_list(request):
     people = list(Person.objects.all())
     per_key = _mastery(request, [f"person:{p.key}" for p in people])
@@ -99,7 +99,7 @@ def person_list(request):
         people, "person", per_key), "signed_in": per_key is not None, "legend": _legend()})
 
 
-@require_GET
+@require_safe
 def work_list(request):
     works = list(Work.objects.select_related("author"))
     per_key = _mastery(request, [f"work:{w.key}" for w in works])
@@ -107,12 +107,12 @@ def work_list(request):
         works, "work", per_key), "signed_in": per_key is not None, "legend": _legend()})
 
 
-@require_GET
+@require_safe
 def source_list(request):
     return render(request, "facts/sources.html", {"sources": Source.objects.all()})
 
 
-@require_GET
+@require_safe
 def person_detail(request, slug):
     person = selectors.person_page(slug)
     works, events = list(person.works.all()), list(person.events.all())
@@ -125,7 +125,7 @@ def person_detail(request, slug):
     })
 
 
-@require_GET
+@require_safe
 def work_detail(request, slug):
     work = selectors.work_page(slug)
     events = list(work.events.all())
@@ -140,7 +140,7 @@ def work_detail(request, slug):
     })
 
 
-@require_GET
+@require_safe
 def event_detail(request, slug):
     event = selectors.event_page(slug)
     people, works = list(event.people.all()), list(event.works.all())
@@ -154,7 +154,7 @@ def event_detail(request, slug):
     })
 
 
-@require_GET
+@require_safe
 def source_detail(request, key):
     source, citations = selectors.source_page(key)
     keys = {f"{kind}:{getattr(c, kind).key}" for c in citations for kind in ("person", "work", "event")
@@ -172,7 +172,7 @@ def source_detail(request, key):
     })
 
 
-@require_GET
+@require_safe
 def period_detail(request, slug):
     period = timeline.BY_SLUG.get(slug)
     if period is None:
@@ -192,7 +192,7 @@ def period_detail(request, slug):
     })
 
 
-@require_GET
+@require_safe
 def search_page(request):
     query = request.GET.get("q", "").strip()[:200]
     hits = selectors.search(query) if query else []

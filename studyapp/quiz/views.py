@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_safe, require_http_methods, require_POST
 
 from studyapp.quiz.forms import QuizSetupForm
 from studyapp.quiz.selectors import get_quiz_for_user, quiz_history
@@ -27,7 +27,7 @@ def quiz_setup(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def quiz_detail(request, pk):
     """The next unanswered question, with feedback on the one just answered; the results once all are done."""
     quiz = get_quiz_for_user(request.user, pk)
@@ -79,6 +79,6 @@ def question_answer(request, pk, question_pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def history(request):
     return render(request, "quiz/history.html", {"quizzes": quiz_history(request.user)})

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe, require_POST
 
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
@@ -36,7 +36,7 @@ def _posted_card(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def study_page(request):
     now = timezone.now()
     scope = scope_from_params(request.GET)  # "Study this": ?scope=person:victor-serge, ?period=1917-1921, ...
@@ -112,6 +112,6 @@ def bury(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def stats_page(request):
     return render(request, "study/stats.html", stats.user_stats(request.user, timezone.now()))
