@@ -254,3 +254,12 @@ def test_a_bad_record_late_in_a_file_leaves_the_database_exactly_as_it_was(facts
     with pytest.raises(CommandError, match="field 'quote': must be a non-empty str"):
         call_command("load_facts", *sorted(str(p) for p in folder.glob("*.json")))
     assert table_snapshot() == before
+
+
+@pytest.mark.django_db
+def test_account_deletion_password_guesses_are_throttled(alice_api, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"token": "2/hour"})
+    codes = [alice_api.delete("/api/me/", {"password": f"guess-{i}"}, format="json").status_code for i in range(3)]
+    assert codes == [400, 400, 429]

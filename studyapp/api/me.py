@@ -5,6 +5,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from studyapp.accounts.services import WrongPassword, user_data_export, user_delete
@@ -132,6 +133,9 @@ class DeleteWithBodySchema(AutoSchema):
 
 
 class MeView(APIView):
+    # Deleting checks a password: throttle it like the token endpoint, so a stolen token cannot guess it.
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
     schema = DeleteWithBodySchema()
 
     @extend_schema(request=PasswordSerializer,
