@@ -55,3 +55,15 @@ def env_proxy_header(name: str) -> tuple[str, str] | None:
             f"{name} must look like 'HTTP_X_FORWARDED_PROTO,https' (header,value); got {raw!r}"
         )
     return parts[0], parts[1]
+
+
+RATE_PERIODS = ("s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A DRF throttle rate such as "20/hour"; checked here so a typo fails at start-up, not mid-request."""
+    raw = os.environ.get(name, default).strip()
+    count, _, period = raw.partition("/")
+    if not (count.isdigit() and period in RATE_PERIODS):
+        raise ImproperlyConfigured(f"{name} must look like 20/hour (count/second|minute|hour|day); got {raw!r}")
+    return raw

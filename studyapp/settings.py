@@ -8,7 +8,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from studyapp.env import env_bool, env_int, env_list, env_proxy_header, env_str
+from studyapp.env import env_bool, env_int, env_list, env_proxy_header, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -76,6 +76,8 @@ AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0)
 # Throttle counters and other shared state live in a cache every worker process shares: the
 # database by default, Redis when REDIS_URL is set. Never per-process memory.
 REDIS_URL = env_str("REDIS_URL")
+# Where the source texts are, for showing a source's quotes in text order (optional; see facts/selectors.py).
+FACT_SOURCES_DIR = Path(env_str("FACT_SOURCES_DIR") or BASE_DIR.parent / "shared" / "sources")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
@@ -197,9 +199,9 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "studyapp.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
-        "signup": env_str("API_THROTTLE_SIGNUP", "20/hour"),
-        "token": env_str("API_THROTTLE_TOKEN", "60/hour"),
-        "quiz_create": env_str("API_THROTTLE_QUIZ", "120/hour"),
+        "signup": env_rate("API_THROTTLE_SIGNUP", "20/hour"),
+        "token": env_rate("API_THROTTLE_TOKEN", "60/hour"),
+        "quiz_create": env_rate("API_THROTTLE_QUIZ", "120/hour"),
     },
 }
 

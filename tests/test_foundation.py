@@ -120,3 +120,15 @@ def test_api_schema_and_docs_are_public_and_offline(client, db):
     html = docs.content.decode()
     assert "cdn" not in html.lower()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
+
+
+def test_env_rate_accepts_drf_rates_and_rejects_typos(monkeypatch):
+    from studyapp.env import env_rate
+
+    monkeypatch.setenv("RATE", "5/minute")
+    assert env_rate("RATE", "1/day") == "5/minute"
+    monkeypatch.setenv("RATE", "five/hour")
+    with pytest.raises(ImproperlyConfigured, match="RATE must look like 20/hour"):
+        env_rate("RATE", "1/day")
+    monkeypatch.delenv("RATE")
+    assert env_rate("RATE", "1/day") == "1/day"
