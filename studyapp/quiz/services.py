@@ -87,7 +87,7 @@ def answer_submit(*, user, quiz: Quiz, question_id: int, answer, now) -> QuizAns
     Raises QuizInputError (unknown question, badly shaped answer) or AlreadyAnswered.
     """
     with transaction.atomic():
-        question = (QuizQuestion.objects.select_for_update().select_related("card")
+        question = (QuizQuestion.objects.select_for_update(of=("self",)).select_related("card")
                     .filter(quiz__user=user, quiz=quiz, pk=question_id).first())
         if question is None:
             raise QuizInputError("question", f"{question_id} is not a question of quiz {quiz.pk}")
