@@ -199,3 +199,22 @@ def test_stats_and_settings_pages(client, alice, cards):
     bad = client.post("/settings/", {"timezone": "Europe/Paris", "day_starts_at": 5, "desired_retention": 0.5,
                                      "new_per_day": 10, "reviews_per_day": 100, "decks": ["people"]})
     assert bad.status_code == 200 and "Ensure this value is greater than or equal to 0.7" in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_suspended_cards_are_listed_and_can_be_brought_back(client, alice, bob, cards):
+    from django.utils import timezone
+
+    from studyapp.study import services
+
+    services.card_suspend(user=alice, card=cards[0], now=timezone.now())
+    services.card_suspend(user=bob, card=cards[1], now=timezone.now())
+    client.force_login(alice)
+    html = client.get("/study/suspended/").content.decode()
+    assert "Who was p0?" in html and "Who was p1?" not in html  # only alice's own
+    assert "see and bring back" in client.get("/stats/").content.decode()
+    response = client.post("/study/unsuspend/", {"card": cards[0].pk})
+    assert response.status_code == 302 and response.url == "/study/suspended/"
+    assert ReviewState.objects.get(user=alice, card=cards[0]).suspended is False
+    assert ReviewState.objects.get(user=bob, card=cards[1]).suspended is True
+    assert "No suspended card." in client.get("/study/suspended/").content.decode()

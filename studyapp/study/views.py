@@ -16,7 +16,7 @@ from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
 from studyapp.facts.selectors import scope_from_params
 from studyapp.study import scheduling, services, stats
-from studyapp.study.models import Rating
+from studyapp.study.models import Rating, ReviewState
 from studyapp.study.selectors import study_queue
 
 RATING_LABELS = [(Rating.AGAIN, "Again"), (Rating.HARD, "Hard"), (Rating.GOOD, "Good"), (Rating.EASY, "Easy")]
@@ -98,7 +98,7 @@ def undo(request):
 def suspend(request):
     card = _posted_card(request)
     services.card_suspend(user=request.user, card=card, now=timezone.now())
-    messages.info(request, f"Suspended “{card.prompt}”. Find it under Cards to study it again.")
+    messages.info(request, f"Suspended “{card.prompt}”. Suspended cards are listed under Stats, to bring back.")
     return _back_to_study(request)
 
 
@@ -109,6 +109,24 @@ def bury(request):
     services.card_bury(user=request.user, card=card, now=timezone.now())
     messages.info(request, f"Buried “{card.prompt}” until tomorrow.")
     return _back_to_study(request)
+
+
+@login_required
+@require_POST
+def unsuspend(request):
+    card = _posted_card(request)
+    services.card_suspend(user=request.user, card=card, now=timezone.now(), suspended=False)
+    messages.info(request, f"“{card.prompt}” is back in study.")
+    return redirect("suspended")
+
+
+@login_required
+@require_safe
+def suspended_list(request):
+    """The user's suspended cards (leeches first), each with its citation and a button to bring it back."""
+    states = (ReviewState.objects.filter(user=request.user, suspended=True, card__retired=False)
+              .select_related("card").order_by("-leech", "card__deck", "card_id"))
+    return render(request, "study/suspended.html", {"states": states})
 
 
 @login_required
