@@ -8,7 +8,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/studyapp
 LOCAL_ENV := DJANGO_DEBUG=1
 
-.PHONY: install run serve test test-postgres e2e fuzz lint lock clean
+.PHONY: install run serve test test-postgres e2e fuzz bench lint lock clean
 
 # Re-installs only when the lock file changes, so a second `make install` takes a second.
 $(STAMP): requirements.lock
@@ -49,6 +49,11 @@ e2e: install
 # Schemathesis against a scratch server (gunicorn, temporary SQLite): every phase, fails on any finding.
 fuzz: install
 	$(BIN)/python tests/fuzz/run_fuzz.py
+
+# Load test under gunicorn: seeds 1,000 users x 1,000 cards on PostgreSQL (studyapp_bench), then on a scratch SQLite
+# file, and prints req/s and latencies for /healthz, next and reviews (BENCH_SECONDS, BENCH_RUNS, ... in the script).
+bench: install
+	$(BIN)/python tests/benchmarks/run_bench.py
 
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest
