@@ -226,7 +226,8 @@ class Command(BaseCommand):
                         copy.write_row(row)
                         n += 1
                 return n
-            fields = [model._meta.get_field(c.removesuffix("_id")) for c in columns]
+            by_column = {f.column: f for f in model._meta.concrete_fields}
+            fields = [by_column[c] for c in columns]
             prep = [(i, f) for i, f in enumerate(fields)
                     if f.get_internal_type() in ("DateTimeField", "UUIDField", "JSONField")]
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
