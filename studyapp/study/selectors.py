@@ -3,8 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.contrib.auth.models import User
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Q
 
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
@@ -68,49 +68,95 @@ def study_queue(user, now, *, deck=None, scope=None) -> Queue:
     """
     prefs = settings_for(user)
     start, end = study_day(user, now)
-    cards = studyable_cards(user, deck=deck, scope=scope)
-
-    today = ReviewLog.objects.filter(user=user, reviewed_at__gte=start, reviewed_at__lt=end)
-    states = (
-        ReviewState.objects.filter(user=user, suspended=False, reps__gt=0, card__in=cards)
-        .exclude(buried_until__gt=now)
-        # Siblings of today's cards wait for the next study day (the cards themselves may come back).
-        .exclude(Q(card__sibling_key__in=today.values("card__sibling_key")) & ~Q(card_id__in=today.values("card_id")))
-    )
-    learning = states.filter(state__in=[FsrsState.LEARNING, FsrsState.RELEARNING], due__lte=now + LEARN_AHEAD)
-    reviews = states.filter(state=FsrsState.REVIEW, due__lt=end)
-    hidden = ReviewState.objects.filter(user=user, card=OuterRef("pk")).filter(
-        Q(reps__gt=0) | Q(suspended=True) | Q(buried_until__gt=now))
-    new = cards.exclude(Exists(hidden)).exclude(sibling_key__in=today.values("card__sibling_key"))
-
-    # Every count in one query (scalar subqueries), then at most one query for the card to show.
-    n = (User.objects.filter(pk=user.pk).values(
-        new=_count(new), learning=_count(learning), learning_now=_count(learning.filter(due__lte=now)),
-        review=_count(reviews), done=_count(today), new_done=_count(today.filter(state_before__isnull=True)),
-        reviews_done=_count(today.filter(state_before__state=FsrsState.REVIEW)),
-    ).get())
+    n = _queue_numbers(user, prefs, now=now, start=start, end=end, deck=deck, scope=scope)
     counts = {"new": min(n["new"], max(0, prefs.new_per_day - n["new_done"])), "learning": n["learning"],
               "review": min(n["review"], max(0, prefs.reviews_per_day - n["reviews_done"]))}
     queue = Queue(card=None, state=None, counts=counts, day_end=end, done_today=n["done"])
     # A learning card goes first once due; one that is only due soon (learn-ahead) waits until
     # reviews and new cards are done, so the user is not shown the card they have just answered.
     if n["learning_now"]:
-        queue.state = learning.filter(due__lte=now).select_related("card").order_by("due", "pk").first()
+        state_id = n["first_learning"]
     elif counts["review"]:
-        queue.state = reviews.select_related("card").order_by("due", "pk").first()
+        state_id = n["first_review"]
     elif counts["new"]:
-        queue.card = new.order_by("id").first()
+        queue.card = Card.objects.get(pk=n["first_new"])
         return queue
     elif counts["learning"]:
-        queue.state = learning.select_related("card").order_by("due", "pk").first()
+        state_id = n["first_learning"]
     else:
-        queue.next_due = states.order_by("due").values_list("due", flat=True).first()
+        queue.next_due = n["next_due"]
         return queue
+    queue.state = ReviewState.objects.select_related("card").get(pk=state_id)
     queue.card = queue.state.card
     return queue
 
 
-def _count(queryset):
-    """COUNT(*) of a queryset as a scalar subquery, so several counts share one round trip."""
-    return Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
-                    .values("n"))
+# The queue's numbers in one statement of plain SQL. The same conditions written with the ORM cost
+# 15-20 ms of Python per request to build (seven counting subqueries, each cloning the filters) and
+# ~10 ms of PostgreSQL planning; here the statement is a fixed text, and the three sets it counts
+# (today's reviews, the visible review states, the new cards) are each written once, as CTEs.
+QUEUE_SQL = """
+WITH today AS (
+    SELECT l.card_id, c.sibling_key, l.state_before
+    FROM {log} l JOIN {card} c ON c.id = l.card_id
+    WHERE l.user_id = %(user)s AND l.reviewed_at >= %(start)s AND l.reviewed_at < %(end)s
+), visible AS (
+    SELECT rs.id, rs.state, rs.due
+    FROM {state} rs JOIN {card} c ON c.id = rs.card_id
+    WHERE rs.user_id = %(user)s AND NOT rs.suspended AND rs.reps > 0
+      AND (rs.buried_until IS NULL OR rs.buried_until <= %(now)s) AND {cards}
+      AND NOT (c.sibling_key IN (SELECT sibling_key FROM today) AND rs.card_id NOT IN (SELECT card_id FROM today))
+), fresh AS (
+    SELECT c.id FROM {card} c
+    WHERE {cards} AND c.sibling_key NOT IN (SELECT sibling_key FROM today)
+      AND NOT EXISTS (SELECT 1 FROM {state} h WHERE h.user_id = %(user)s AND h.card_id = c.id
+                      AND (h.reps > 0 OR h.suspended OR (h.buried_until IS NOT NULL AND h.buried_until > %(now)s)))
+)
+SELECT
+    (SELECT COUNT(*) FROM fresh),
+    (SELECT COUNT(*) FROM visible WHERE state IN ({learning}, {relearning}) AND due <= %(ahead)s),
+    (SELECT COUNT(*) FROM visible WHERE state IN ({learning}, {relearning}) AND due <= %(now)s),
+    (SELECT COUNT(*) FROM visible WHERE state = {review} AND due < %(end)s),
+    (SELECT COUNT(*) FROM today),
+    (SELECT COUNT(*) FROM today WHERE state_before IS NULL),
+    (SELECT COUNT(*) FROM today WHERE {before_state} = {review}),
+    (SELECT id FROM visible WHERE state IN ({learning}, {relearning}) AND due <= %(ahead)s ORDER BY due, id LIMIT 1),
+    (SELECT id FROM visible WHERE state = {review} AND due < %(end)s ORDER BY due, id LIMIT 1),
+    (SELECT id FROM fresh ORDER BY id LIMIT 1),
+    (SELECT MIN(due) FROM visible)
+"""
+QUEUE_COLUMNS = ("new", "learning", "learning_now", "review", "done", "new_done", "reviews_done",
+                 "first_learning", "first_review", "first_new", "next_due")
+
+
+def _queue_numbers(user, prefs, *, now, start, end, deck, scope):
+    postgres = connection.vendor == "postgresql"
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {"user": user.pk, "now": adapt(now), "ahead": adapt(now + LEARN_AHEAD), "start": adapt(start),
+              "end": adapt(end)}
+
+    def listed(name, values):  # IN (...) with one named parameter per value
+        params.update({f"{name}{i}": value for i, value in enumerate(values)})
+        return ", ".join(f"%({name}{i})s" for i in range(len(values)))
+
+    cards = [f"NOT c.retired AND c.deck IN ({listed('deck', [deck] if deck else prefs.decks)})"]
+    if scope is not None:
+        scope = list(scope)
+        cards.append(f"c.sibling_key IN ({listed('scope', scope)})" if scope else "1 = 0")
+    if prefs.topics:
+        # Topic tags are matched inside the JSON list's text, quotes included, as the ORM's filter does.
+        column = "c.topics::text" if postgres else "c.topics"
+        params.update({f"topic{i}": f'%"{topic}"%' for i, topic in enumerate(prefs.topics)})
+        cards.append("(" + " OR ".join(f"{column} LIKE %(topic{i})s" for i in range(len(prefs.topics))) + ")")
+    sql = QUEUE_SQL.format(
+        log=ReviewLog._meta.db_table, card=Card._meta.db_table, state=ReviewState._meta.db_table,
+        cards=" AND ".join(cards), learning=FsrsState.LEARNING.value, relearning=FsrsState.RELEARNING.value,
+        review=FsrsState.REVIEW.value,
+        before_state="(state_before ->> 'state')::int" if postgres else "json_extract(state_before, '$.state')",
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = dict(zip(QUEUE_COLUMNS, cursor.fetchone(), strict=True))
+    if row["next_due"] is not None and not isinstance(row["next_due"], dt.datetime):
+        row["next_due"] = dt.datetime.fromisoformat(row["next_due"]).replace(tzinfo=dt.UTC)  # SQLite: text
+    return row
