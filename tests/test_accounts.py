@@ -45,3 +45,20 @@ def test_database_cache_upserts_and_expires():
     assert cache.get("gone") is None
     cache.set("forever", [1], None)
     assert cache.get("forever") == [1]
+
+
+@pytest.mark.django_db
+def test_database_cache_culls_expired_rows_on_a_clock(monkeypatch):
+    from django.db import connection
+
+    from studyapp.cache import UpsertDatabaseCache
+
+    cache = caches["default"]
+    cache.set("old", 1, -1)
+    monkeypatch.setattr(UpsertDatabaseCache, "_next_cull", 0.0)
+    cache.set("new", 2, 60)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM studyapp_cache")
+        keys = [row[0] for row in cursor.fetchall()]
+    assert keys == [":1:new"]
+    assert UpsertDatabaseCache._next_cull > 0
