@@ -76,7 +76,7 @@ class Fact(models.Model):
     def versions(self):
         """Every sourced version of this fact: [(fields dict, [citations])], main version first."""
         # Dates as ISO text on both sides, so a claim equal to the main version groups with it.
-        main = {name: _plain(getattr(self, name)) for name in self.CLAIM_FIELDS}
+        main = {name: plain_value(getattr(self, name)) for name in self.CLAIM_FIELDS}
         groups: dict[str, tuple[dict, list]] = {}
         for citation in self.citations.all():
             values = {**main, **(citation.claim or {})}
@@ -89,7 +89,8 @@ class Fact(models.Model):
         return [group for _, group in ordered]
 
 
-def _plain(value):
+def plain_value(value):
+    """A field value as JSON would hold it: dates as ISO text."""
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 

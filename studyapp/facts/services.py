@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from studyapp.facts.loading import FACT_MODELS, read_files, validate
-from studyapp.facts.models import Citation, Event, Person, Source, Work
+from studyapp.facts.models import Citation, Event, Person, Source, Work, plain_value
 
 FACT_FIELDS = {
     "facts.person": ("name", "aliases", "description", "roles"),
@@ -109,7 +109,7 @@ def load_facts(*, paths, full=True, sources_dir=None, now=None) -> LoadReport:
                     )
                     changed or report.count("updated", label)
                 disputed = len({repr(sorted(c["claim"].items())) for c in wanted}) > 1 or any(
-                    c["claim"] and any(c["claim"][k] != _plain(getattr(obj, k)) for k in c["claim"])
+                    c["claim"] and any(c["claim"][k] != plain_value(getattr(obj, k)) for k in c["claim"])
                     for c in wanted
                 )
                 if obj.disputed != disputed:
@@ -131,7 +131,3 @@ def load_facts(*, paths, full=True, sources_dir=None, now=None) -> LoadReport:
         # Quizzes draw distractors from a cached copy of the base: drop it once this load is committed.
         transaction.on_commit(forget_fact_pool)
     return report
-
-
-def _plain(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -4,7 +4,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Q
 
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
@@ -24,24 +23,6 @@ def study_day(user, now):
 def owned_state(user, card_id):
     """The one ownership helper for study state: a user only ever reaches their own rows."""
     return ReviewState.objects.select_related("card").get(user=user, card_id=card_id)
-
-
-def studyable_cards(user, *, deck=None, scope=None):
-    """Active cards in the user's chosen decks and topics (or one deck, when asked).
-
-    scope, when given, is a collection of sibling keys ("person:victor-serge", ...): study only the
-    cards of those facts ("Study this" on a person, work, source or period page).
-    """
-    prefs = settings_for(user)
-    cards = Card.objects.active().filter(deck__in=[deck] if deck else prefs.decks)
-    if scope is not None:
-        cards = cards.filter(sibling_key__in=list(scope))
-    if prefs.topics:
-        topic_match = Q()
-        for topic in prefs.topics:
-            topic_match |= Q(topics__icontains=f'"{topic}"')
-        cards = cards.filter(topic_match)
-    return cards
 
 
 @dataclass
