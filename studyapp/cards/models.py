@@ -18,6 +18,7 @@ class CardKind(models.TextChoices):
     WORK_REVERSE = "work_reverse", "Author, kind and year → title"
     EVENT_WHEN = "event_when", "When did E happen?"
     EVENT_REVERSE = "event_reverse", "Date → what happened"
+    EVENT_DISPUTE = "event_dispute", "What do the sources say about …?"
     CLOZE = "cloze", "Fill the blank in a quote"
 
 
@@ -44,6 +45,9 @@ class Card(models.Model):
     topics = models.JSONField(default=list, blank=True)
     citations = models.JSONField(default=list, help_text="[{source, title, quote}] shown after answering.")
     disputed = models.BooleanField(default=False)
+    weight = models.CharField(max_length=10, default="context", help_text="Its fact's weight: core or context.")
+    intro_rank = models.PositiveIntegerField(
+        default=0, help_text="Order in which new cards are introduced: core facts first, decks interleaved.")
     retired = models.BooleanField(default=False, help_text="Its fact or kind is gone; history is kept.")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studyapp.facts.models import Event, Person, Precision, Work, WorkKind
+from studyapp.facts.models import Event, Person, Precision, Weight, Work, WorkKind
 
 MAX_QUOTE_CHARS = 400
 MAX_QUOTE_WORDS = 40  # "about 30 words": a little slack for hyphenated and short words
@@ -24,10 +24,12 @@ REQUIRED = {
 }
 OPTIONAL = {
     "facts.source": {"author": str, "publication": str, "year": (int, type(None))},
-    "facts.person": {"aliases": list, "roles": list},
+    "facts.person": {"aliases": list, "roles": list, "weight": str, "dispute_note": str},
     "facts.work": {"aliases": list, "author": (list, type(None)), "year": (int, type(None)),
-                   "pages": (int, type(None))},
-    "facts.event": {"aliases": list, "people": list, "works": list},
+                   "pages": (int, type(None)), "weight": str, "dispute_note": str, "description": str,
+                   "coauthors": list},
+    "facts.event": {"aliases": list, "people": list, "works": list, "weight": str, "dispute_note": str,
+                    "end": (str, type(None)), "topic": str},
     "facts.citation": {"person": list, "work": list, "event": list, "claim": dict},
 }
 
@@ -100,6 +102,19 @@ def _check_date(fields, where, prefix=""):
     return date
 
 
+def _check_end(fields, date, where, prefix=""):
+    """A span's last day: after its start, given as YYYY-MM-DD."""
+    if fields.get("end") is None:
+        return None
+    try:
+        end = dt.date.fromisoformat(fields["end"])
+    except (TypeError, ValueError):
+        raise FixtureError(f"bad end {fields['end']!r}: use YYYY-MM-DD", field=prefix + "end", **where) from None
+    if end <= date:
+        raise FixtureError("a span must end after it starts", field=prefix + "end", **where)
+    return end
+
+
 def read_files(paths) -> list[tuple[Path, int, dict]]:
     """Parse each file into (path, record number, record) triples."""
     records = []
@@ -139,7 +154,11 @@ def validate(records, *, known_sources=(), known_people=(), known_works=(), know
         if key in target:
             raise FixtureError(f"duplicate natural key {key!r}", field="key", **where)
         if model == "facts.event":
-            fields = {**fields, "date": _check_date(fields, where)}
+            date = _check_date(fields, where)
+            fields = {**fields, "date": date, "end": _check_end(fields, date, where)}
+        if "weight" in fields and fields["weight"] not in Weight.values:
+            raise FixtureError(f"bad weight {fields['weight']!r}: use one of {', '.join(Weight.values)}",
+                               field="weight", **where)
         if model == "facts.work" and fields["kind"] not in WorkKind.values:
             raise FixtureError(f"bad kind {fields['kind']!r}: use one of {', '.join(WorkKind.values)}",
                                field="kind", **where)
@@ -156,6 +175,10 @@ def validate(records, *, known_sources=(), known_people=(), known_works=(), know
             author = _natural_key(work["author"], work["_where"], "author")
             if author not in people:
                 raise FixtureError(f"unknown person {author!r}", field="author", **work["_where"])
+        for ref in work.get("coauthors", []):
+            coauthor = _natural_key(ref, work["_where"], "coauthors")
+            if coauthor not in people:
+                raise FixtureError(f"unknown person {coauthor!r}", field="coauthors", **work["_where"])
     for event in base.events.values():
         for name, known in (("people", people), ("works", works)):
             for ref in event.get(name, []):
@@ -190,10 +213,16 @@ def validate(records, *, known_sources=(), known_people=(), known_works=(), know
             if name not in model_class.CLAIM_FIELDS:
                 raise FixtureError(f"a {kind} claim may state only {', '.join(model_class.CLAIM_FIELDS)}",
                                    field=f"claim.{name}", **where)
-        if kind == "event" and claim:
-            if set(claim) != {"when", "date", "precision"}:
+        if kind == "event" and set(claim) & {"when", "date", "precision", "end"}:
+            if not {"when", "date", "precision"} <= set(claim):
                 raise FixtureError("an event claim gives when, date and precision together", field="claim", **where)
-            claim = {**claim, "date": _check_date(claim, where, prefix="claim.").isoformat()}
+            date = _check_date(claim, where, prefix="claim.")
+            end = _check_end(claim, date, where, prefix="claim.")
+            # A date claim states its own span: it never inherits the main version's end.
+            claim = {**claim, "date": date.isoformat(), "end": end.isoformat() if end else None}
+        if kind == "event" and "description" in claim and not (
+                isinstance(claim["description"], str) and claim["description"].strip()):
+            raise FixtureError("must be a non-empty str", field="claim.description", **where)
         if kind == "work" and "year" in claim and not isinstance(claim["year"], int):
             raise FixtureError("must be a whole number", field="claim.year", **where)
         identity = (kind, fact_key, source, quote, json.dumps(claim, sort_keys=True))

@@ -15,6 +15,18 @@ class Precision(models.TextChoices):
     DECADE = "decade"
 
 
+class Weight(models.TextChoices):
+    """How much a fact matters to a learner (the rule is in fixtures/audit/RULES.md and the README).
+
+    Core and context facts get cards, core first; a mention (a name in a list, a fact about a source
+    text itself) gets none of its own but still appears on pages, in quotes and on the timeline.
+    """
+
+    CORE = "core"
+    CONTEXT = "context"
+    MENTION = "mention"
+
+
 class WorkKind(models.TextChoices):
     NOVEL = "novel"
     MEMOIR = "memoir"
@@ -61,6 +73,10 @@ class Fact(models.Model):
     key = models.SlugField(max_length=120, unique=True)
     aliases = models.JSONField(default=list, blank=True)
     disputed = models.BooleanField(default=False, help_text="Sources give different versions.")
+    weight = models.CharField(max_length=10, choices=Weight.choices, default=Weight.CONTEXT)
+    dispute_note = models.TextField(
+        blank=True, help_text="What the versions are when they are not a disagreement between sources "
+                              "(two calendars; a text and its own note).")
 
     objects = KeyManager()
 
@@ -115,6 +131,9 @@ class Work(Fact):
     year = models.PositiveIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=20, choices=WorkKind.choices)
     pages = models.PositiveIntegerField(null=True, blank=True)
+    description = models.TextField(blank=True, help_text="What the work is, per the sources; never its title, "
+                                                        "author or year (it is a card prompt).")
+    coauthors = models.ManyToManyField(Person, blank=True, related_name="coauthored")
 
     CLAIM_FIELDS = ("year",)
 
@@ -129,11 +148,14 @@ class Event(Fact):
     when = models.CharField(max_length=100, help_text="As the source gives it: 'March 1933', '1920s'.")
     date = models.DateField(help_text="Sortable start of the period.")
     precision = models.CharField(max_length=10, choices=Precision.choices)
+    end = models.DateField(null=True, blank=True, help_text="Last day of a span ('1933-1936' ends 1936-12-31).")
     description = models.TextField()
+    topic = models.CharField(max_length=200, blank=True,
+                             help_text="What differing accounts are about, neutrally (disputed descriptions).")
     people = models.ManyToManyField(Person, blank=True, related_name="events")
     works = models.ManyToManyField(Work, blank=True, related_name="events")
 
-    CLAIM_FIELDS = ("when", "date", "precision")
+    CLAIM_FIELDS = ("when", "date", "precision", "end", "description")
 
     class Meta:
         ordering = ["date", "key"]

@@ -8,10 +8,11 @@ from studyapp.facts.loading import FACT_MODELS, read_files, validate
 from studyapp.facts.models import Citation, Event, Person, Source, Work, plain_value
 
 FACT_FIELDS = {
-    "facts.person": ("name", "aliases", "description", "roles"),
-    "facts.work": ("title", "aliases", "year", "kind", "pages"),
-    "facts.event": ("when", "date", "precision", "description", "aliases"),
+    "facts.person": ("name", "aliases", "description", "roles", "weight", "dispute_note"),
+    "facts.work": ("title", "aliases", "year", "kind", "pages", "weight", "dispute_note", "description"),
+    "facts.event": ("when", "date", "precision", "end", "description", "aliases", "weight", "dispute_note", "topic"),
 }
+DEFAULTS = {"aliases": [], "roles": [], "weight": "context", "dispute_note": "", "description": "", "topic": ""}
 SOURCE_FIELDS = ("title", "author", "publication", "year", "kind")
 
 
@@ -80,12 +81,17 @@ def load_facts(*, paths, full=True, sources_dir=None, now=None) -> LoadReport:
         for model_name, model in FACT_MODELS.items():
             label = model._meta.verbose_name_plural
             for key, fields in base.facts_of(model_name).items():
-                values = {name: fields.get(name, [] if name in ("aliases", "roles") else None)
-                          for name in FACT_FIELDS[model_name]}
+                values = {name: fields.get(name, DEFAULTS.get(name)) for name in FACT_FIELDS[model_name]}
                 if model_name == "facts.work":
                     author = fields.get("author")
                     values["author"] = Person.objects.get(key=author[0]) if author else None
                 obj, changed = _upsert(model, key, values, report, label)
+                if model_name == "facts.work":
+                    coauthors = list(Person.objects.filter(key__in=[ref[0] for ref in fields.get("coauthors", [])]))
+                    if {p.pk for p in obj.coauthors.all()} != {p.pk for p in coauthors}:
+                        obj.coauthors.set(coauthors)
+                        changed or report.count("updated", label)
+                        changed = True
                 if model_name == "facts.event":
                     people = list(Person.objects.filter(key__in=[ref[0] for ref in fields.get("people", [])]))
                     works = list(Work.objects.filter(key__in=[ref[0] for ref in fields.get("works", [])]))

@@ -95,7 +95,9 @@ def mark_of(event, *, css="m-none", note="") -> Mark:
     for values, citations in event.versions():
         start = dt.date.fromisoformat(values["date"]) if isinstance(values["date"], str) else values["date"]
         sources = tuple(dict.fromkeys(c.source.title for c in citations))
-        versions.append(Version(values["when"], start, end_of(start, values["precision"]), sources))
+        end = values.get("end")
+        end = (dt.date.fromisoformat(end) if isinstance(end, str) else end) or end_of(start, values["precision"])
+        versions.append(Version(values["when"], start, end, sources))
     return Mark(event.key, event.when, event.description, tuple(versions), css, note)
 
 
