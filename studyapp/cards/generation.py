@@ -1,13 +1,25 @@
 """Card generation: pure functions from fact snapshots to card specs. No database access here.
 
 services.sync_cards builds the snapshots from the fact base and writes the specs. Keeping this pure
-means every rule (when a reverse card is unambiguous, what a cloze may blank) is tested on plain data.
+means every rule (when a reverse card is unambiguous, what a cloze may blank, which answer would be
+a default guess) is tested on plain data. The rules a finished card set must satisfy are checked,
+independently of how it was made, by cards/rules.py (and `manage.py card_report`).
+
+What makes a card here, in short:
+- only facts with substance get cards: weight core or context, never mention;
+- a prompt never contains an accepted answer of its own card (rules.leaks);
+- no answer is a default guess: in no kind does one answer cover more than a fifth of the cards;
+- a date is asked at its precision ("In what decade...?" accepts "1930s", never "1930");
+- a cloze blanks a name, title or year that its quote's own words determine;
+- no two cards share a prompt.
 """
 
 import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+
+from studyapp.cards import text
 
 # Period tags, so a student can study one stretch of Serge's life at a time. ASCII hyphens: the tags are
 # matched inside JSON text, which SQLite stores \u-escaped and PostgreSQL does not.
@@ -31,8 +43,24 @@ KIND_SHORT = {
     "notebooks": "notebooks", "poetry": "poetry collection", "periodical": "periodical", "essay": "essay",
     "article": "article", "speech": "speech", "film": "film", "other": "work",
 }
+# Kinds form a small hierarchy: an essay IS non-fiction, so the two never compete as options, and
+# "X is a work of non-fiction" is true of a memoir.
+KIND_PARENT = {"memoir": "non-fiction", "history": "non-fiction", "notebooks": "non-fiction", "essay": "non-fiction",
+               "article": "non-fiction", "speech": "non-fiction", "novel": "literature", "poetry": "literature"}
+# Words that name a kind in a title ("Memoirs of...", "History of...") and so give a kind card away.
+KIND_WORDS = {
+    "novel": ("novel",), "memoir": ("memoir",), "history": ("histor",), "notebooks": ("notebook", "carnet"),
+    "poetry": ("poem", "poet", "verse"), "periodical": ("journal", "review", "gazette", "newspaper"),
+    "essay": ("essay",), "article": ("article",), "speech": ("speech", "address"), "film": ("film",),
+    "non-fiction": (),
+}
+
+WEIGHTS = ("core", "context")  # facts of these weights get cards; a mention gets none
 BLANK = "[...]"
-MIN_WORDS_AROUND_BLANK = 5  # a cloze needs enough context left to be answerable
+MIN_WORDS_AROUND_BLANK = 8  # a cloze needs enough of its sentence left to determine the blank
+DEFAULT_SHARE = 5  # no answer may cover more than 1/DEFAULT_SHARE of a kind's cards
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 
 
 @dataclass(frozen=True)
@@ -61,6 +89,9 @@ class PersonFact:
     description: str
     versions: tuple[Version, ...]
     years: tuple[int, ...] = ()  # years of the events the person takes part in, for topics
+    weight: str = "context"
+    roles: tuple[str, ...] = ()
+    dispute_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +104,11 @@ class WorkFact:
     author: str | None
     author_aliases: tuple[str, ...]
     versions: tuple[Version, ...]
+    weight: str = "context"
+    description: str = ""
+    coauthors: tuple[str, ...] = ()
+    dispute_note: str = ""
+    author_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +119,10 @@ class EventFact:
     precision: str
     description: str
     versions: tuple[Version, ...]
+    weight: str = "context"
+    end: dt.date | None = None
+    topic: str = ""
+    dispute_note: str = ""
 
 
 @dataclass
@@ -98,6 +138,11 @@ class CardSpec:
     topics: list = field(default_factory=list)
     citations: list = field(default_factory=list)
     disputed: bool = False
+    weight: str = "context"
+    intro_rank: int = 0
+    # What the card asks for, for the rules: "date" cards carry their span, cloze cards their blank.
+    date_span: tuple | None = None
+    cloze: dict | None = None
 
     @property
     def sibling_key(self):
@@ -109,12 +154,17 @@ def card_key(fact_type, fact_key, kind):
     return f"{fact_type}:{fact_key}:{kind}"
 
 
+def topics_for_span(first, last):
+    """Every period the years first..last touch, so a period holds the whole span of its events."""
+    return [label for start, end, label in PERIODS
+            if (start is None or last >= start) and (end is None or first <= end)]
+
+
 def topics_for_years(years):
-    found = []
-    for start, end, label in PERIODS:
-        if any((start is None or y >= start) and (end is None or y <= end) for y in years):
-            found.append(label)
-    return found
+    found = set()
+    for year in years:
+        found.update(topics_for_span(year, year))
+    return [label for label in TOPICS if label in found]
 
 
 def _unique(items):
@@ -130,23 +180,103 @@ def _all_cites(fact):
     return [c.as_dict() for v in fact.versions for c in v.cites]
 
 
-def _version_answer(fact, field_name, render=str):
-    """The answer to a question about a disputable field: each sourced version, with its source."""
-    if len(fact.versions) == 1:
-        return render(fact.versions[0].values[field_name])
-    parts = []
-    for version in fact.versions:
-        titles = "; ".join(_unique([c.title for c in version.cites]))
-        parts.append(f"{render(version.values[field_name])} (according to {titles})")
+def _titles_of(version):
+    return "; ".join(_unique([c.title for c in version.cites]))
+
+
+def _versions_answer(fact, rendered):
+    """The answer to a question about a disputable field: each sourced version, and what the difference is.
+
+    `rendered` holds one text per version, in order. A dispute_note explains versions that are not a
+    disagreement between sources (two calendars; a text and its own note).
+    """
+    distinct = _unique(rendered)
+    if len(distinct) == 1:
+        return distinct[0]
+    if fact.dispute_note:
+        return " / ".join(distinct) + f" ({fact.dispute_note})"
+    parts, seen = [], set()
+    for value, version in zip(rendered, fact.versions, strict=True):
+        if value.casefold() in seen:
+            continue
+        seen.add(value.casefold())
+        parts.append(f"{value} (according to {_titles_of(version)})")
     return "Sources differ: " + " / ".join(parts)
 
 
-def _distinct_values(fact, field_name):
-    return _unique([str(v.values[field_name]) for v in fact.versions])
+# --- dates --------------------------------------------------------------------------------------
+
+def format_date(date: dt.date, precision: str, end: dt.date | None = None) -> str:
+    """A date at its precision, one format everywhere so the format never gives an answer away."""
+    if end is not None:
+        if precision in ("day", "month") and (date.year, end.year) == (date.year, date.year):
+            return f"{MONTHS[date.month - 1]}–{MONTHS[end.month - 1]} {date.year}"
+        return f"{date.year}–{end.year}"
+    if precision == "day":
+        return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+    if precision == "month":
+        return f"{MONTHS[date.month - 1]} {date.year}"
+    if precision == "year":
+        return str(date.year)
+    return f"{date.year // 10 * 10}s"
 
 
-def _mentions(text, term):
-    return re.search(rf"(?<!\w){re.escape(term)}(?!\w)", text, flags=re.IGNORECASE) is not None
+def date_forms(date: dt.date, precision: str, end: dt.date | None = None, when: str = "") -> list[str]:
+    """Every way of writing this date that a typed answer may use: exactly what its precision supports.
+
+    A decade accepts "1930s", never "1930"; a year accepts the year; a month or day is asked as month
+    and year ("July 1918"), and the full day is accepted too; a span accepts both ends only.
+    """
+    if end is not None:
+        if precision in ("day", "month") and date.year == end.year:
+            forms = [format_date(date, precision, end)]
+        else:
+            forms = [f"{date.year}–{end.year}", f"{date.year}-{end.year}", f"{date.year} to {end.year}",
+                     f"from {date.year} to {end.year}", f"{date.year}–{end.year % 100:02d}"]
+    elif precision == "decade":
+        decade = date.year // 10 * 10
+        forms = [f"{decade}s", f"the {decade}s"]
+        if re.search(rf"\b(early|mid|late)\W+{decade}", when, flags=re.IGNORECASE):
+            forms.append(re.sub(r"^the\s+", "", when.strip(), flags=re.IGNORECASE))
+    elif precision == "year":
+        forms = [str(date.year)]
+    else:
+        month = f"{MONTHS[date.month - 1]} {date.year}"
+        forms = [month, f"{date.year}-{date.month:02d}"]
+        if precision == "day":
+            forms = [format_date(date, "day"), f"{MONTHS[date.month - 1]} {date.day}, {date.year}",
+                     date.isoformat(), *forms]
+    return _unique(forms)
+
+
+def date_question(precision, end):
+    if end is not None:
+        return "In what years did this happen (from when to when)?"
+    return {"day": "On what date did this happen?", "month": "In what month and year did this happen?",
+            "year": "In what year did this happen?", "decade": "In what decade did this happen?"}[precision]
+
+
+def span_of(date: dt.date, precision: str, end: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The first and last day a date may mean at its precision (or its stated end)."""
+    if end is not None:
+        return date, end
+    if precision == "day":
+        return date, date
+    if precision == "month":
+        nxt = dt.date(date.year + (date.month == 12), date.month % 12 + 1, 1)
+        return date, nxt - dt.timedelta(days=1)
+    if precision == "year":
+        return date, dt.date(date.year, 12, 31)
+    decade = date.year // 10 * 10
+    return dt.date(decade, 1, 1), dt.date(decade + 9, 12, 31)
+
+
+def version_span(values, fallback_precision="year"):
+    date = values["date"]
+    end = values.get("end")
+    if isinstance(end, str):
+        end = dt.date.fromisoformat(end)
+    return span_of(date, values.get("precision") or fallback_precision, end)
 
 
 # --- people -------------------------------------------------------------------------------------
@@ -154,43 +284,54 @@ def _mentions(text, term):
 def person_cards(person, *, reverse_ok):
     topics = topics_for_years(person.years)
     names = _unique([person.name, *person.aliases])
-    disputed = len(_distinct_values(person, "description")) > 1
+    descriptions = [v.values["description"] for v in person.versions] or [person.description]
+    disputed = len(_unique(descriptions)) > 1
+    base = {"fact_type": "person", "fact_key": person.key, "deck": "people", "topics": topics,
+            "citations": _all_cites(person), "weight": person.weight}
     cards = [CardSpec(
-        key=card_key("person", person.key, "person_who"), fact_type="person", fact_key=person.key,
-        kind="person_who", deck="people", prompt=f"Who was {person.name}?",
-        answer=_version_answer(person, "description"), accepted=_distinct_values(person, "description"),
-        topics=topics, citations=_all_cites(person), disputed=disputed,
+        key=card_key("person", person.key, "person_who"), kind="person_who", prompt=f"Who was {person.name}?",
+        answer=_versions_answer(person, descriptions), accepted=_unique(descriptions), disputed=disputed, **base,
     )]
-    if reverse_ok and not disputed and not any(_mentions(person.description, n) for n in names):
+    if reverse_ok and not disputed and not any(text.mentions(person.description, n) for n in names):
         cards.append(CardSpec(
-            key=card_key("person", person.key, "person_reverse"), fact_type="person", fact_key=person.key,
-            kind="person_reverse", deck="people", prompt=f"Who is this? {person.description}",
-            answer=person.name, accepted=names, topics=topics, citations=_all_cites(person),
+            key=card_key("person", person.key, "person_reverse"), kind="person_reverse",
+            prompt=f"Who is this? {person.description}", answer=person.name, accepted=names, **base,
         ))
     return cards
 
 
 # --- works --------------------------------------------------------------------------------------
 
-def work_cards(work, *, reverse_ok):
+def author_names(work):
+    """"Victor Serge" or, for a co-written work, "Victor Serge and Natalia Sedova"."""
+    if not work.author:
+        return None
+    return " and ".join([work.author, *work.coauthors])
+
+
+def work_cards(work, *, reverse_ok, author_card_ok):
     years = [v.values["year"] for v in work.versions if v.values.get("year")]
     topics = topics_for_years(years)
     titles = _unique([work.title, *work.aliases])
-    cites = _all_cites(work)
-    base = {"fact_type": "work", "fact_key": work.key, "deck": "works", "topics": topics, "citations": cites}
+    base = {"fact_type": "work", "fact_key": work.key, "deck": "works", "topics": topics,
+            "citations": _all_cites(work), "weight": work.weight}
     cards = []
-    if work.author:
+    author = author_names(work)
+    if author and author_card_ok:
+        accepted = [author] if work.coauthors else _unique([work.author, *work.author_aliases])
         cards.append(CardSpec(
             key=card_key("work", work.key, "work_author"), kind="work_author", prompt=f"Who wrote “{work.title}”?",
-            answer=work.author, accepted=_unique([work.author, *work.author_aliases]), **base,
+            answer=author, accepted=accepted, **base,
         ))
     year_versions = _unique([str(y) for y in years])
     if year_versions:
+        rendered = [str(v.values["year"]) for v in work.versions if v.values.get("year")]
         cards.append(CardSpec(
             key=card_key("work", work.key, "work_year"), kind="work_year",
             prompt=f"In what year was “{work.title}” published?",
-            answer=_version_answer(work, "year") if len(work.versions) > 1 else year_versions[0],
-            accepted=year_versions, disputed=len(year_versions) > 1, **base,
+            answer=_versions_answer(work, rendered) if len(work.versions) == len(rendered) else year_versions[0],
+            accepted=year_versions, disputed=len(year_versions) > 1,
+            date_span=(dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)), **base,
         ))
     if work.kind != "other":
         cards.append(CardSpec(
@@ -199,115 +340,173 @@ def work_cards(work, *, reverse_ok):
             answer=KIND_NAMES[work.kind], accepted=_unique([KIND_NAMES[work.kind], work.kind]), **base,
         ))
     if reverse_ok:
-        by = f" by {work.author}" if work.author else ""
-        year = f", published in {work.year}" if work.year else ""
         cards.append(CardSpec(
             key=card_key("work", work.key, "work_reverse"), kind="work_reverse",
-            prompt=f"Which {KIND_SHORT[work.kind]}{by}{year}?", answer=work.title, accepted=titles, **base,
+            prompt=work_reverse_prompt(work), answer=work.title, accepted=titles, **base,
         ))
     return cards
 
 
+def work_reverse_prompt(work):
+    """"Which novel by Victor Serge: <what it is>?" from the description, else kind, author and year."""
+    what = KIND_SHORT[work.kind]
+    by = f" by {author_names(work)}" if work.author else ""
+    if work.description:
+        return f"Which {what}{by}: {work.description.rstrip('.')}?"
+    return f"Which {what}{by}, published in {work.year}?"
+
+
 def work_reverse_signature(work):
     """What a reverse prompt reveals; it is asked only when no other work shares it."""
-    if not work.author or not work.year or len(_distinct_values(work, "year")) > 1:
+    if work.description:
+        return ("description", text.fold(work.description))
+    if not work.author or not work.year or len(_unique([str(v.values.get("year")) for v in work.versions])) > 1:
         return None
     return (work.kind, work.author, work.year)
 
 
 # --- events -------------------------------------------------------------------------------------
 
-def _truncate(date, precision):
-    if precision == "day":
-        return (date.year, date.month, date.day)
-    if precision == "month":
-        return (date.year, date.month)
-    if precision == "year":
-        return (date.year,)
-    return (date.year // 10,)
+def _event_versions(event):
+    return [v.values for v in event.versions] or [
+        {"when": event.when, "date": event.date, "precision": event.precision, "end": event.end,
+         "description": event.description}]
+
+
+def _end(values):
+    end = values.get("end")
+    return dt.date.fromisoformat(end) if isinstance(end, str) else end
 
 
 def event_cards(event, *, reverse_ok):
-    dates = [v.values["date"] for v in event.versions]
-    topics = topics_for_years([d.year for d in dates])
-    whens = _distinct_values(event, "when")
-    cites = _all_cites(event)
-    base = {"fact_type": "event", "fact_key": event.key, "deck": "events", "topics": topics, "citations": cites}
-    accepted = _unique([*whens, *[str(d.year) for d in dates]])
-    cards = [CardSpec(
+    versions = _event_versions(event)
+    spans = [version_span(v, event.precision) for v in versions]
+    first, last = min(s for s, _ in spans), max(e for _, e in spans)
+    base = {"fact_type": "event", "fact_key": event.key, "deck": "events",
+            "topics": topics_for_span(first.year, last.year), "citations": _all_cites(event),
+            "weight": event.weight}
+    rendered = [format_date(v["date"], v["precision"], _end(v)) for v in versions]
+    dates_disputed = len(_unique(rendered)) > 1
+    descriptions = _unique([v.get("description") or event.description for v in versions])
+    cards = []
+    if len(descriptions) > 1 and event.topic:
+        # Sources give different accounts of what happened: the card is the disagreement itself.
+        parts = []
+        for version in event.versions:
+            account = (version.values.get("description") or event.description).rstrip(".")
+            parts.append(f"{account} (according to {_titles_of(version)})")
+        cards.append(CardSpec(
+            key=card_key("event", event.key, "event_dispute"), kind="event_dispute",
+            prompt=f"What do the sources say about {event.topic}?",
+            answer="Sources differ: " + " / ".join(_unique(parts)), accepted=[], disputed=True, **base,
+        ))
+        return cards
+    accepted = []
+    for v in versions:
+        accepted += date_forms(v["date"], v["precision"], _end(v), v.get("when", ""))
+    precisions = {(v["precision"], _end(v) is not None) for v in versions}
+    question = date_question(event.precision, event.end) if len(precisions) == 1 else "When did this happen?"
+    cards.append(CardSpec(
         key=card_key("event", event.key, "event_when"), kind="event_when",
-        prompt=f"When did this happen? {event.description}", answer=_version_answer(event, "when"),
-        accepted=accepted, disputed=len(whens) > 1, **base,
-    )]
-    if reverse_ok:
+        prompt=f"{question} {event.description}", answer=_versions_answer(event, rendered),
+        accepted=_unique(accepted), disputed=dates_disputed, date_span=(first, last), **base,
+    ))
+    if reverse_ok and event.precision in ("day", "month") and not dates_disputed:
+        when = format_date(event.date, event.precision, event.end)
+        on = "on" if event.precision == "day" and event.end is None else "in"
         cards.append(CardSpec(
             key=card_key("event", event.key, "event_reverse"), kind="event_reverse",
-            prompt=f"What happened in {event.when}?", answer=event.description, accepted=[event.description], **base,
+            prompt=f"In these sources, what happened {on} {when}?", answer=event.description,
+            accepted=[event.description], **base,
         ))
     return cards
 
 
 def events_fitting(events):
-    """How many events fit each (precision, truncated date): a reverse prompt needs exactly one."""
+    """How many events each (year, month) touches: a date → event card needs exactly one."""
     counts = Counter()
     for event in events:
-        for precision in ("day", "month", "year", "decade"):
-            dates = {_truncate(v.values["date"], precision) for v in event.versions}
-            for date in dates:
-                counts[(precision, date)] += 1
+        for values in _event_versions(event):
+            start, end = version_span(values, event.precision)
+            for year in range(start.year, end.year + 1):
+                counts[("year", year)] += 1
     return counts
 
 
 # --- cloze --------------------------------------------------------------------------------------
 
+def cloze_problem(quote, start, end):
+    """Why a blank at quote[start:end] would not be determined by its context, or None if it is."""
+    before, after = quote[:start].rstrip(), quote[end:].lstrip()
+    if text.looks_like_reference(quote):
+        return "the quote is a bibliographic reference or footnote fragment"
+    if (before[-1:] in {",", ";", "(", "/"} or after[:1] in {",", ";", ")", "/"}) and text.is_list(quote):
+        return "the blank is an item of a list"
+    if before[-1:] in {"-", "–"} or after[:1] in {"-", "–"}:
+        return "the blank is one end of a range"
+    rest = before + " " + after
+    if len(re.findall(r"[^\W\d_]+", rest)) < MIN_WORDS_AROUND_BLANK:
+        return "too little context is left around the blank"
+    return None
+
+
 def _blank(quote, terms):
-    """Blank the first (longest) term found in the quote; None when the rest would be too thin."""
+    """Blank the first (longest) term found in the quote whose context determines it."""
     for term in sorted(_unique(terms), key=len, reverse=True):
-        match = re.search(rf"(?<!\w){re.escape(term)}(?!\w)", quote)
-        if not match:
-            continue
-        rest = quote[: match.start()] + " " + quote[match.end():]
-        if len(re.findall(r"\w+", rest)) < MIN_WORDS_AROUND_BLANK:
-            return None
-        return quote[: match.start()] + BLANK + quote[match.end():], match.group(0)
+        for match in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", quote):
+            if cloze_problem(quote, match.start(), match.end()) is None:
+                return quote[: match.start()] + BLANK + quote[match.end():], match.group(0)
     return None
 
 
 def cloze_card(fact_type, fact, terms, accepted, what, ambiguous_terms):
-    """A cloze from the first citation whose quote contains the answer; terms shared by facts are skipped."""
+    """A cloze from the first citation whose quote determines the answer; shared terms are never blanked."""
     terms = [t for t in terms if t.casefold() not in ambiguous_terms]
     deck = {"person": "people", "work": "works", "event": "events"}[fact_type]
     for version in fact.versions:
         for cite in version.cites:
             blanked = _blank(cite.quote, terms)
-            if blanked:
-                text, found = blanked
-                return CardSpec(
-                    key=card_key(fact_type, fact.key, "cloze"), fact_type=fact_type, fact_key=fact.key,
-                    kind="cloze", deck=deck, prompt=f"Fill in the blank ({what}): “{text}” ({cite.title})",
-                    answer=found, accepted=_unique([found, *accepted]), citations=[cite.as_dict()],
-                )
+            if not blanked:
+                continue
+            prompt_text, found = blanked
+            if any(text.mentions(prompt_text, a) for a in accepted):
+                continue  # the answer is still readable elsewhere in the quote
+            return CardSpec(
+                key=card_key(fact_type, fact.key, "cloze"), fact_type=fact_type, fact_key=fact.key,
+                kind="cloze", deck=deck, prompt=f"Fill in the blank ({what}): “{prompt_text}” ({cite.title})",
+                answer=found, accepted=_unique([found, *accepted]), citations=[cite.as_dict()], weight=fact.weight,
+                cloze={"quote": cite.quote, "blanked": prompt_text},
+            )
     return None
 
 
 # --- the whole base -----------------------------------------------------------------------------
 
 def generate_cards(people, works, events):
-    """Every card spec for the base. Reverse and cloze cards appear only where their answer is unique."""
+    """Every card spec for the base, in the order new cards are introduced (intro_rank)."""
+    people = [p for p in people if p.weight in WEIGHTS]
+    works = [w for w in works if w.weight in WEIGHTS]
+    events = [e for e in events if e.weight in WEIGHTS]
     specs = []
-    descriptions = Counter(p.description.casefold() for p in people)
+    descriptions = Counter(text.fold(p.description) for p in people)
     for person in people:
-        specs += person_cards(person, reverse_ok=descriptions[person.description.casefold()] == 1)
+        specs += person_cards(person, reverse_ok=descriptions[text.fold(person.description)] == 1)
 
+    # "Who wrote ...?" whose answer would be the default guess (the base's own subject) is asked the
+    # other way round: "Which novel by Victor Serge: <what it is>?".
+    authors = Counter(author_names(w) for w in works if w.author)
+    default_authors = {a for a, n in authors.items() if n * DEFAULT_SHARE > sum(authors.values())}
     signatures = Counter(work_reverse_signature(w) for w in works)
     for work in works:
         signature = work_reverse_signature(work)
-        specs += work_cards(work, reverse_ok=signature is not None and signatures[signature] == 1)
+        specs += work_cards(work, reverse_ok=signature is not None and signatures[signature] == 1,
+                            author_card_ok=author_names(work) not in default_authors)
 
     fitting = events_fitting(events)
     for event in events:
-        fit = (event.precision, _truncate(event.date, event.precision))
-        unique_fit = len(event.versions) == 1 and fitting[fit] == 1
+        start, end = version_span(_event_versions(event)[0], event.precision)
+        unique_fit = len(event.versions) <= 1 and all(fitting[("year", y)] == 1
+                                                       for y in range(start.year, end.year + 1))
         specs += event_cards(event, reverse_ok=unique_fit)
 
     # A name or title shared by two facts cannot be a cloze answer: the blank would fit both.
@@ -328,20 +527,73 @@ def generate_cards(people, works, events):
         card = cloze_card("work", work, titles, titles, "a title", ambiguous)
         specs += [card] if card else []
     for event in events:
-        if len(event.versions) == 1:  # a disputed date has no single right blank
+        if len(event.versions) <= 1 and event.precision in ("day", "month", "year") and event.end is None:
             year = str(event.date.year)
             card = cloze_card("event", event, [year], [year], "a year", set())
             specs += [card] if card else []
+    topics = {}
+    for spec in specs:
+        if spec.kind != "cloze":
+            topics.setdefault(spec.sibling_key, spec.topics)
     for spec in specs:
         if spec.kind == "cloze":
-            spec.topics = next((s.topics for s in specs if s.fact_key == spec.fact_key
-                                and s.fact_type == spec.fact_type and s.kind != "cloze"), [])
-    return drop_ambiguous_prompts(specs)
+            spec.topics = topics.get(spec.sibling_key, [])
+    specs = drop_default_answers(drop_shared_prompts(specs))
+    return rank_for_introduction(specs)
 
 
-def drop_ambiguous_prompts(specs):
-    """Last guard: if two cards ask the same question with different answers, neither is fair to ask."""
-    answers = defaultdict(set)
+def answer_identity(spec):
+    """What counts as "the same answer" for the default-answer rule: a name cloze is its fact."""
+    if spec.kind == "cloze" and spec.fact_type in ("person", "work"):
+        return spec.sibling_key
+    return text.fold(spec.answer)
+
+
+def drop_default_answers(specs):
+    """No answer may cover more than a fifth of its kind's cards: keep the most significant, drop the rest.
+
+    Kinds with fewer than DEFAULT_SHARE cards are left alone: there the share is a matter of size.
+    """
+    by_kind = defaultdict(list)
     for spec in specs:
-        answers[spec.prompt.casefold()].add(spec.answer.casefold())
-    return [spec for spec in specs if len(answers[spec.prompt.casefold()]) == 1]
+        by_kind[spec.kind].append(spec)
+    dropped = set()
+    for kind_specs in by_kind.values():
+        if len(kind_specs) < DEFAULT_SHARE:
+            continue
+        limit = max(1, len(kind_specs) // DEFAULT_SHARE)
+        groups = defaultdict(list)
+        for spec in kind_specs:
+            groups[answer_identity(spec)].append(spec)
+        for group in groups.values():
+            if len(group) > limit:
+                ranked = sorted(group, key=lambda s: (WEIGHTS.index(s.weight), s.key))
+                dropped.update(s.key for s in ranked[limit:])
+    return [s for s in specs if s.key not in dropped]
+
+
+def drop_shared_prompts(specs):
+    """Two cards asking the same question are neither fair to ask (or one is a needless repeat)."""
+    counts = Counter(text.fold(spec.prompt) for spec in specs)
+    return [spec for spec in specs if counts[text.fold(spec.prompt)] == 1]
+
+
+# The order a new learner meets cards: the direct card of each core fact first (who was, when, which
+# work), then the other ways of asking about core facts, then context facts the same way; decks
+# interleaved so a first week mixes people, events and works.
+PRIMARY_KINDS = ("person_who", "event_when", "work_reverse", "work_author", "event_dispute")
+
+
+def rank_for_introduction(specs):
+    tiers = defaultdict(lambda: defaultdict(list))
+    for spec in specs:
+        tier = (WEIGHTS.index(spec.weight), 0 if spec.kind in PRIMARY_KINDS else 1)
+        tiers[tier][spec.deck].append(spec)
+    ordered = []
+    for tier in sorted(tiers):
+        decks = [tiers[tier][deck] for deck in ("people", "events", "works") if tiers[tier].get(deck)]
+        for row in range(max(len(d) for d in decks)):
+            ordered += [d[row] for d in decks if row < len(d)]
+    for rank, spec in enumerate(ordered, start=1):
+        spec.intro_rank = rank
+    return ordered

@@ -1,0 +1,60 @@
+"""Text tests shared by card generation, the card rules and quiz building. Pure functions.
+
+Whether a prompt "contains" an answer is judged as a reader would: ignoring case, accents and
+punctuation, on word boundaries, and with the plural or adjective of a kind word counting
+("Memoirs of ..." gives away "memoir").
+"""
+
+import re
+import unicodedata
+
+
+def fold(text) -> str:
+    """Identity of an answer for comparison: no case, accents, apostrophes, punctuation or extra spaces."""
+    text = unicodedata.normalize("NFKD", str(text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = re.sub(r"[’'`´]", "", text)
+    return " ".join(re.findall(r"\w+", text))
+
+
+def mentions(haystack, needle) -> bool:
+    """Whether `needle` can be read in `haystack` (folded, word-bounded)."""
+    needle = fold(needle)
+    return bool(needle) and f" {needle} " in f" {fold(haystack)} "
+
+
+def mentions_stem(haystack, stem) -> bool:
+    """Whether a word of `haystack` starts with `stem` ("memoir" in "Memoirs", "histor" in "historical")."""
+    stem = fold(stem)
+    return bool(stem) and any(word.startswith(stem) for word in fold(haystack).split())
+
+
+YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?:['’]?s)?(?!\d)")
+
+
+def years_in(text) -> list[int]:
+    """Four-digit years (and decades: "1930s" counts as 1930) written in a text."""
+    return [int(m.group(1)) for m in YEAR.finditer(str(text))]
+
+
+REFERENCE = re.compile(
+    r"\bquoted in\b|\bibid\b|\bop\. cit\b|\bpp?\.\s*\d|\b\d{1,3}\s*[-–]\s*\d{1,3}\b"
+    r"|\bvol\.|\bno\.\s*\d|\btranslated by\b|\bed\.\s|\b(?:Press|Books|Verso|Haymarket)\b",
+    flags=re.IGNORECASE)
+
+
+def looks_like_reference(quote) -> bool:
+    """A footnote or bibliographic fragment ("..., 105-7, quoted in ...", "New International, July 1938"):
+    nothing in it determines a blank."""
+    if REFERENCE.search(quote):
+        return True
+    return quote.count(",") >= 3 and len(re.findall(r"\b(?:January|February|March|April|May|June|July|August|"
+                                                    r"September|October|November|December|Jan|Feb|Oct|Nov|Dec)"
+                                                    r"\b\.?\s*\d{4}", quote)) >= 1
+
+
+def is_list(quote) -> bool:
+    """A run of names or items separated by commas or semicolons (three items or more)."""
+    items = re.split(r"\s*[;,]\s*|\s+and\s+", quote)
+    capitalised = [item for item in items if item[:1].isupper() and len(item.split()) <= 4]
+    return quote.count(";") >= 2 or len(capitalised) >= 3
