@@ -6,55 +6,32 @@ fact that the same question would also describe (a second work with the same tit
 """
 
 import datetime as dt
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from studyapp.cards.generation import KIND_NAMES, EventFact, PersonFact, WorkFact
+from studyapp.cards import generation as g
+from studyapp.cards.generation import KIND_NAMES, KIND_PARENT, EventFact, PersonFact, WorkFact
+from studyapp.cards.text import fold
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 NEAR_YEARS = (1, 2, 3, 4, 5, 6, 7, 8)  # a plausible wrong year is close to the right one
 SHORTLIST = 8  # pick distractors at random among the most similar few, so quizzes vary
 
 
-def fold(text) -> str:
-    """Identity of an answer for comparison: no case, accents, punctuation or extra spaces."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(r"[’'`´]", "", text)
-    return " ".join(re.findall(r"\w+", text))
-
-
-def format_date(date: dt.date, precision: str) -> str:
+def format_date(date: dt.date, precision: str, end: dt.date | None = None) -> str:
     """A date at its precision, in one format for every option so the format never gives the answer away."""
-    if precision == "day":
-        return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
-    if precision == "month":
-        return f"{MONTHS[date.month - 1]} {date.year}"
-    if precision == "year":
-        return str(date.year)
-    return f"{date.year // 10 * 10}s"
+    return g.format_date(date, precision, end)
 
 
-def span(date: dt.date, precision: str) -> tuple[dt.date, dt.date]:
-    """The period a date stands for at its precision: [start, end)."""
-    if precision == "day":
-        return date, date + dt.timedelta(days=1)
-    if precision == "month":
-        end = dt.date(date.year + (date.month == 12), date.month % 12 + 1, 1)
-        return dt.date(date.year, date.month, 1), end
-    if precision == "year":
-        return dt.date(date.year, 1, 1), dt.date(date.year + 1, 1, 1)
-    start = date.year // 10 * 10
-    return dt.date(start, 1, 1), dt.date(start + 10, 1, 1)
+def span(date: dt.date, precision: str, end: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The period a date stands for at its precision (or its stated end): [start, end)."""
+    first, last = g.span_of(date, precision, end)
+    return first, last + dt.timedelta(days=1)
 
 
 def event_span(event: EventFact) -> tuple[dt.date, dt.date]:
     """Every sourced version of the event's date together: an order question is only fair outside it."""
-    spans = [span(v.values["date"], v.values.get("precision", event.precision)) for v in event.versions] or [
-        span(event.date, event.precision)]
+    spans = [span(v.values["date"], v.values.get("precision", event.precision), v.values.get("end"))
+             for v in event.versions] or [span(event.date, event.precision, event.end)]
     return min(s for s, _ in spans), max(e for _, e in spans)
 
 
@@ -127,8 +104,12 @@ class Pool:
         return {w.kind for w in self.same_works(work)}
 
     def years_of_event(self, event):
-        return {v.values["date"].year for e in self.same_events(event) for v in e.versions} | {
-            e.date.year for e in self.same_events(event)}
+        """Every year any version of this event (or of one described the same way) may mean."""
+        years = set()
+        for e in self.same_events(event):
+            start, end = event_span(e)
+            years.update(range(start.year, (end - dt.timedelta(days=1)).year + 1))
+        return years
 
 
 def _period(years):
@@ -212,23 +193,35 @@ def years(answer: int, *, avoid, rng, n=3) -> list[str]:
     return [str(y) for y in rng.sample(shortlist, n)] if len(shortlist) >= n else []
 
 
-def dates(date: dt.date, precision: str, *, avoid_years, rng, n=3) -> list[str]:
-    """The same date shifted by a few years (decades at decade precision), never onto any avoided year."""
+def dates(date: dt.date, precision: str, *, avoid_years, rng, n=3, end: dt.date | None = None) -> list[str]:
+    """The same date shifted by a few years (decades at decade precision; a span keeps its length), never
+    onto any avoided year, in the answer's own format so that exactly one option is right."""
     avoid_years = {int(y) for y in avoid_years} | {date.year}
-    if precision == "decade":
+    if precision == "decade" and end is None:
         avoid = {y // 10 for y in avoid_years}
         steps = [s * d for d in (1, 2, 3, 4) for s in (1, -1)]
         options = [format_date(shift_date(date, 10 * s), "decade") for s in steps if date.year // 10 + s not in avoid]
     else:
+        length = (end.year - date.year) if end else 0
         steps = [s * d for d in NEAR_YEARS for s in (1, -1)]
-        options = [format_date(shift_date(date, s), precision) for s in steps if date.year + s not in avoid_years]
+        if end is not None:  # a shifted span must not overlap the right one, or it is partly right
+            steps = [s for s in steps if abs(s) > length]
+        options = [format_date(shift_date(date, s), precision, shift_date(end, s) if end else None) for s in steps
+                   if not any(date.year + s + k in avoid_years for k in range(length + 1))]
     shortlist = options[: max(SHORTLIST, n)]
     return rng.sample(shortlist, n) if len(shortlist) >= n else []
 
 
+def related_kinds(kind: str) -> set[str]:
+    """Kinds that do not exclude this one: itself, its parent and its children (an essay is non-fiction)."""
+    parent = KIND_PARENT.get(kind)
+    return {kind, *([parent] if parent else []), *[k for k, p in KIND_PARENT.items() if p == kind]}
+
+
 def kinds(kind: str, *, avoid=(), rng, n=3) -> list[str]:
     """Other kinds of work, as the card names them."""
-    candidates = [name for k, name in KIND_NAMES.items() if k not in {kind, "other", *avoid}]
+    related = related_kinds(kind).union(*(related_kinds(k) for k in avoid))
+    candidates = [name for k, name in KIND_NAMES.items() if k not in {"other", *related}]
     return rng.sample(candidates, n) if len(candidates) >= n else []
 
 

@@ -57,7 +57,7 @@ KIND_WORDS = {
 
 WEIGHTS = ("core", "context")  # facts of these weights get cards; a mention gets none
 BLANK = "[...]"
-MIN_WORDS_AROUND_BLANK = 8  # a cloze needs enough of its sentence left to determine the blank
+MIN_WORDS_AROUND_BLANK = 6  # a cloze needs enough of its sentence left to determine the blank
 DEFAULT_SHARE = 5  # no answer may cover more than 1/DEFAULT_SHARE of a kind's cards
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -324,7 +324,7 @@ def work_cards(work, *, reverse_ok, author_card_ok):
             answer=author, accepted=accepted, **base,
         ))
     year_versions = _unique([str(y) for y in years])
-    if year_versions:
+    if year_versions and not any(y in text.years_in(work.title) for y in years):  # "Soviets 1929" gives its year
         rendered = [str(v.values["year"]) for v in work.versions if v.values.get("year")]
         cards.append(CardSpec(
             key=card_key("work", work.key, "work_year"), kind="work_year",
@@ -333,7 +333,7 @@ def work_cards(work, *, reverse_ok, author_card_ok):
             accepted=year_versions, disputed=len(year_versions) > 1,
             date_span=(dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)), **base,
         ))
-    if work.kind != "other":
+    if work.kind != "other" and not any(text.mentions_stem(t, stem) for t in titles for stem in KIND_WORDS[work.kind]):
         cards.append(CardSpec(
             key=card_key("work", work.key, "work_kind"), kind="work_kind",
             prompt=f"What kind of work is “{work.title}”?",
@@ -451,9 +451,18 @@ def cloze_problem(quote, start, end):
 
 
 def _blank(quote, terms):
-    """Blank the first (longest) term found in the quote whose context determines it."""
+    """Blank the first (longest) term found in the quote whose context determines it.
+
+    A shorter term inside a longer one is never blanked alone ("Victor [...]" for "Victor Serge").
+    """
+    taken = []
     for term in sorted(_unique(terms), key=len, reverse=True):
-        for match in re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", quote):
+        matches = list(re.finditer(rf"(?<!\w){re.escape(term)}(?!\w)", quote))
+        inner = [m for m in matches if any(a <= m.start() and m.end() <= b for a, b in taken)]
+        taken += [(m.start(), m.end()) for m in matches]
+        for match in matches:
+            if match in inner:
+                continue
             if cloze_problem(quote, match.start(), match.end()) is None:
                 return quote[: match.start()] + BLANK + quote[match.end():], match.group(0)
     return None
@@ -484,8 +493,9 @@ def cloze_card(fact_type, fact, terms, accepted, what, ambiguous_terms):
 
 def generate_cards(people, works, events):
     """Every card spec for the base, in the order new cards are introduced (intro_rank)."""
-    people = [p for p in people if p.weight in WEIGHTS]
-    works = [w for w in works if w.weight in WEIGHTS]
+    # Most-cited first within each weight, so the first cards met are the facts the sources dwell on.
+    people = sorted((p for p in people if p.weight in WEIGHTS), key=lambda p: (-len(_all_cites(p)), p.key))
+    works = sorted((w for w in works if w.weight in WEIGHTS), key=lambda w: (-len(_all_cites(w)), w.key))
     events = [e for e in events if e.weight in WEIGHTS]
     specs = []
     descriptions = Counter(text.fold(p.description) for p in people)
@@ -495,7 +505,8 @@ def generate_cards(people, works, events):
     # "Who wrote ...?" whose answer would be the default guess (the base's own subject) is asked the
     # other way round: "Which novel by Victor Serge: <what it is>?".
     authors = Counter(author_names(w) for w in works if w.author)
-    default_authors = {a for a, n in authors.items() if n * DEFAULT_SHARE > sum(authors.values())}
+    default_authors = {a for a, n in authors.items()
+                       if n * DEFAULT_SHARE > sum(authors.values()) >= DEFAULT_SHARE}
     signatures = Counter(work_reverse_signature(w) for w in works)
     for work in works:
         signature = work_reverse_signature(work)

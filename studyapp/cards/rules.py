@@ -84,7 +84,8 @@ def fact_violations(people, works, events):
             found.append(Violation(f"work:{work.key}", "leak", "the description names the work"))
     for event in events:
         if event.weight in g.WEIGHTS and text.years_in(event.description):
-            found.append(Violation(f"event:{event.key}", "leak", f"the description states a year: {event.description!r}"))
+            found.append(Violation(f"event:{event.key}", "leak",
+                                   f"the description states a year: {event.description!r}"))
         if "[" in event.when:
             found.append(Violation(f"event:{event.key}", "unclear", f"raw date text {event.when!r}"))
     return found

@@ -9,13 +9,15 @@ import random
 from dataclasses import dataclass, field
 
 from studyapp.cards import distractors as d
-from studyapp.cards.generation import KIND_NAMES
+from studyapp.cards import text
+from studyapp.cards.generation import KIND_NAMES, author_names
 from studyapp.quiz.grading import normalize, typo_allowance
 
 MULTIPLE_CHOICE, TYPED, TRUE_FALSE, ORDER = "multiple_choice", "typed", "true_false", "order"
 QUESTION_KINDS = (MULTIPLE_CHOICE, TYPED, TRUE_FALSE, ORDER)
 TRUE, FALSE = "True", "False"
 ORDER_SIZE = 4
+ORDER_WINDOW = 12  # years: events to order lie this close to the first one chosen, so the order is a real question
 
 # Long descriptions are fair to recognise among options, not to type from memory.
 TYPED_CARD_KINDS = {"person_reverse", "work_author", "work_year", "work_kind", "work_reverse", "event_when", "cloze"}
@@ -73,7 +75,7 @@ def choices(card, pool, rng, n=3):
         right = fact.name
         wrong = d.person_names(pool, fact.key, exclude=card.accepted, rng=rng, n=n)
     elif kind == "work_author":
-        right = fact.author
+        right = author_names(fact)
         authors = [w.author for w in pool.same_works(fact) if w.author]
         author_key = next(iter(pool.people_named.get(d.fold(fact.author), ())), None)
         wrong = d.person_names(pool, author_key, exclude=[*card.accepted, *authors], rng=rng, n=n,
@@ -90,10 +92,11 @@ def choices(card, pool, rng, n=3):
         wrong = d.titles(pool, fact.key, exclude=card.accepted, rng=rng, n=n,
                          signature=(fact.kind, fact.author, fact.year))
     elif kind == "event_when":
-        main = fact.versions[0].values if fact.versions else {"date": fact.date, "precision": fact.precision}
-        precision = main.get("precision", fact.precision)
-        right = d.format_date(main["date"], precision)
-        wrong = d.dates(main["date"], precision, avoid_years=pool.years_of_event(fact), rng=rng, n=n)
+        main = fact.versions[0].values if fact.versions else {"date": fact.date, "precision": fact.precision,
+                                                              "end": fact.end}
+        precision, end = main.get("precision", fact.precision), main.get("end")
+        right = d.format_date(main["date"], precision, end)
+        wrong = d.dates(main["date"], precision, avoid_years=pool.years_of_event(fact), rng=rng, n=n, end=end)
     elif kind == "event_reverse":
         right = fact.description
         wrong = d.event_descriptions(pool, fact.key, exclude=card.accepted, rng=rng, n=n)
@@ -179,10 +182,6 @@ def typed(card, pool, rng) -> QuestionSpec | None:
         return None
     fact = _fact(pool, card)
     accepted = list(dict.fromkeys([card.answer if not card.disputed else card.accepted[0], *card.accepted]))
-    if card.kind == "event_when" and fact is not None:
-        for version in fact.versions:
-            if version.values.get("precision") == "decade":
-                accepted.append(d.format_date(version.values["date"], "decade"))
     accepted += [s for s in _surnames(card, pool) if s not in accepted]
     if any(_mentions(card.prompt, a) for a in accepted if len(d.fold(a)) > 2):
         return None
@@ -221,9 +220,13 @@ def true_false(card, pool, rng) -> QuestionSpec | None:
 def order(anchor_key, pool, rng, *, allowed, used) -> QuestionSpec | None:
     """Four events to order, no two overlapping at their precision (nor in any disputed version)."""
     anchor = pool.event.get(anchor_key)
-    if anchor is None:
+    if anchor is None or text.years_in(anchor.description):
         return None
-    candidates = [pool.event[k] for k in sorted(allowed) if k != anchor_key and f"event:{k}" not in used]
+    first = d.event_span(anchor)[0]
+    # Shown texts never state their dates, and the events lie close in time.
+    candidates = [pool.event[k] for k in sorted(allowed) if k != anchor_key and f"event:{k}" not in used
+                  and k in pool.event and not text.years_in(pool.event[k].description)
+                  and abs(d.event_span(pool.event[k])[0].year - first.year) <= ORDER_WINDOW]
     rng.shuffle(candidates)
     chosen = [anchor]
     for event in candidates:
@@ -241,7 +244,7 @@ def order(anchor_key, pool, rng, *, allowed, used) -> QuestionSpec | None:
     options = list(right)
     while options == right:
         rng.shuffle(options)
-    expected = "; ".join(f"{e.when}: {e.description}" for e in chosen)
+    expected = "; ".join(f"{d.format_date(e.date, e.precision, e.end)}: {e.description.rstrip('.')}" for e in chosen)
     citations = [v.cites[0].as_dict() for e in chosen for v in e.versions[:1] if v.cites]
     return QuestionSpec(kind=ORDER, prompt="Put these events in chronological order, earliest first.",
                         options=options, expected=expected, solution={"order": right},

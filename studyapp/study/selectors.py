@@ -88,7 +88,7 @@ WITH today AS (
       AND (rs.buried_until IS NULL OR rs.buried_until <= %(now)s) AND {cards}
       AND NOT (c.sibling_key IN (SELECT sibling_key FROM today) AND rs.card_id NOT IN (SELECT card_id FROM today))
 ), fresh AS (
-    SELECT c.id FROM {card} c
+    SELECT c.id, c.intro_rank FROM {card} c
     WHERE {cards} AND c.sibling_key NOT IN (SELECT sibling_key FROM today)
       AND NOT EXISTS (SELECT 1 FROM {state} h WHERE h.user_id = %(user)s AND h.card_id = c.id
                       AND (h.reps > 0 OR h.suspended OR (h.buried_until IS NOT NULL AND h.buried_until > %(now)s)))
@@ -103,7 +103,7 @@ SELECT
     (SELECT COUNT(*) FROM today WHERE {before_state} = {review}),
     (SELECT id FROM visible WHERE state IN ({learning}, {relearning}) AND due <= %(ahead)s ORDER BY due, id LIMIT 1),
     (SELECT id FROM visible WHERE state = {review} AND due < %(end)s ORDER BY due, id LIMIT 1),
-    (SELECT id FROM fresh ORDER BY id LIMIT 1),
+    (SELECT id FROM fresh ORDER BY intro_rank, id LIMIT 1),
     (SELECT MIN(due) FROM visible)
 """
 QUEUE_COLUMNS = ("new", "learning", "learning_now", "review", "done", "new_done", "reviews_done",

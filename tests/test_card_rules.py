@@ -1,0 +1,261 @@
+"""Card content rules (issue 14): each rule on a small synthetic base, then all of them over the real base."""
+
+import datetime as dt
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from studyapp.cards import generation as g
+from studyapp.cards import rules, text
+from studyapp.cards.services import fact_snapshots
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cite(quote, title="A source"):
+    return g.Cite(source="000_x.txt", title=title, quote=quote)
+
+
+def person(key, name, description, *, weight="core", aliases=(), quotes=None):
+    quotes = quotes or [f"{name} was a person of some note in these pages"]
+    return g.PersonFact(key=key, name=name, aliases=tuple(aliases), description=description, weight=weight,
+                        versions=(g.Version({"description": description}, tuple(cite(q) for q in quotes)),))
+
+
+def work(key, title, *, kind="novel", year=None, author=None, description="", weight="core", quotes=None,
+         coauthors=()):
+    quotes = quotes or [f"{title} appeared at last"]
+    return g.WorkFact(key=key, title=title, aliases=(), kind=kind, year=year, author=author, author_aliases=(),
+                      versions=(g.Version({"year": year}, tuple(cite(q) for q in quotes)),), weight=weight,
+                      description=description, coauthors=tuple(coauthors))
+
+
+def event(key, when, date, precision, description, *, end=None, weight="core", versions=None, topic="", note=""):
+    values = {"when": when, "date": date, "precision": precision, "end": end, "description": description}
+    versions = versions or (g.Version(values, (cite(f"It happened to many people in {when}"),)),)
+    return g.EventFact(key=key, when=when, date=date, precision=precision, description=description, end=end,
+                       weight=weight, versions=versions, topic=topic, dispute_note=note)
+
+
+def by_key(specs):
+    return {s.key: s for s in specs}
+
+
+def test_a_mention_gets_no_cards_of_its_own():
+    specs = g.generate_cards(
+        [person("gide", "Andre Gide", "French novelist.", weight="mention"),
+         person("vlady", "Vlady", "Serge's son, a painter.", weight="context")], [], [])
+    assert sorted(s.key for s in specs) == ["person:vlady:cloze", "person:vlady:person_reverse",
+                                            "person:vlady:person_who"]
+
+
+def test_the_default_author_is_asked_the_other_way_round():
+    works = [work(f"w{i}", f"Novel number {i}", author="Victor Serge", year=1930 + i,
+                  description=f"A story set in city {i} during the famine") for i in range(6)]
+    works.append(work("my-life", "My Life", kind="memoir", author="Leon Trotsky"))
+    specs = by_key(g.generate_cards([], works, []))
+    assert [k for k in specs if k.endswith(":work_author")] == ["work:my-life:work_author"]
+    which = specs["work:w3:work_reverse"]
+    assert (which.prompt, which.answer) == (
+        "Which novel by Victor Serge: A story set in city 3 during the famine?", "Novel number 3")
+
+
+def test_coauthors_are_part_of_the_author_answer():
+    works = [work("life", "The Life and Death", kind="history", author="Victor Serge", coauthors=["Natalia"])]
+    specs = by_key(g.generate_cards([], works, []))
+    assert specs["work:life:work_author"].answer == "Victor Serge and Natalia"
+
+
+def test_no_answer_covers_more_than_a_fifth_of_its_kind():
+    works = [work(f"n{i}", f"Title {i}", kind="novel", weight="core" if i < 2 else "context") for i in range(8)]
+    works += [work("m1", "Red Days", kind="memoir"), work("m2", "Grey Days", kind="essay")]
+    specs = g.generate_cards([], works, [])
+    kinds = [s for s in specs if s.kind == "work_kind"]
+    # 10 candidates: at most 2 may answer "a novel", the two core ones.
+    assert sorted(s.fact_key for s in kinds) == ["m1", "m2", "n0", "n1"]
+    assert rules.violations(specs, [], works, []) == []
+
+
+def test_a_kind_card_is_not_made_when_the_title_names_the_kind():
+    works = [work("h", "History of the Russian Revolution", kind="history"),
+             work("m", "Memoirs of a Revolutionary", kind="memoir"), work("c", "Conquered City", kind="novel")]
+    specs = by_key(g.generate_cards([], works, []))
+    assert [k for k in specs if k.endswith("work_kind")] == ["work:c:work_kind"]
+
+
+def test_a_year_card_is_not_made_when_the_title_states_the_year():
+    specs = by_key(g.generate_cards([], [work("s", "Soviets 1929", kind="history", year=1929)], []))
+    assert "work:s:work_year" not in specs
+
+
+def test_dates_are_asked_and_accepted_at_their_precision():
+    events = [
+        event("late", "the late 1930s", dt.date(1930, 1, 1), "decade", "Serge writes his notebooks in exile."),
+        event("trial", "1936", dt.date(1936, 1, 1), "year", "The first Moscow trial is held."),
+        event("orenburg", "1933-1936", dt.date(1933, 1, 1), "year", "Serge is deported to Orenburg.",
+              end=dt.date(1936, 12, 31)),
+        event("cheka", "6 July 1918", dt.date(1918, 7, 6), "day", "Left SRs kill the German ambassador."),
+    ]
+    specs = by_key(g.generate_cards([], [], events))
+    late = specs["event:late:event_when"]
+    assert (late.prompt, late.answer, late.accepted) == (
+        "In what decade did this happen? Serge writes his notebooks in exile.", "1930s",
+        ["1930s", "the 1930s", "late 1930s"])
+    assert specs["event:trial:event_when"].accepted == ["1936"]
+    assert specs["event:trial:event_when"].topics == ["1936-1947"]
+    span = specs["event:orenburg:event_when"]
+    assert (span.answer, span.accepted, span.topics) == (
+        "1933–1936", ["1933–1936", "1933-1936", "1933 to 1936", "from 1933 to 1936", "1933–36"],
+        ["1922-1935", "1936-1947"])
+    day = specs["event:cheka:event_when"]
+    assert (day.prompt.split("?")[0], day.answer) == ("On what date did this happen", "6 July 1918")
+    assert day.accepted == ["6 July 1918", "July 6, 1918", "1918-07-06", "July 1918", "1918-07"]
+    assert "1930" not in late.accepted
+    assert rules.violations(list(specs.values()), [], [], events) == []
+
+
+def test_a_year_in_an_event_description_is_a_violation():
+    events = [event("arrest", "1928", dt.date(1928, 1, 1), "year", "Released after his 1928 arrest, he writes.")]
+    specs = g.generate_cards([], [], events)
+    found = {(v.card, v.rule) for v in rules.violations(specs, [], [], events)}
+    assert found == {("event:arrest", "leak"), ("event:arrest:event_when", "leak")}
+
+
+def test_calendar_versions_are_explained_not_called_a_disagreement():
+    old = {"when": "October 1917", "date": dt.date(1917, 10, 1), "precision": "month", "end": None,
+           "description": "The Bolsheviks take power."}
+    new = {**old, "when": "November 1917", "date": dt.date(1917, 11, 1)}
+    note = "the same days in the Old Style (Julian) and New Style (Gregorian) calendars"
+    events = [event("october", "October 1917", dt.date(1917, 10, 1), "month", "The Bolsheviks take power.",
+                    note=note, versions=(g.Version(old, (cite("the October revolution came", "A"),)),
+                                         g.Version(new, (cite("the revolution of November came", "B"),))))]
+    card = by_key(g.generate_cards([], [], events))["event:october:event_when"]
+    assert card.answer == f"October 1917 / November 1917 ({note})"
+    assert card.accepted == ["October 1917", "1917-10", "November 1917", "1917-11"]
+    assert card.disputed
+
+
+def test_differing_accounts_become_one_card_about_the_disagreement():
+    one = {"when": "1936", "date": dt.date(1936, 1, 1), "precision": "year", "end": None,
+           "description": "Serge takes part in the congresses of the Fourth International."}
+    two = {**one, "description": "Serge refuses to join the Fourth International."}
+    events = [event("fi", "1936", dt.date(1936, 1, 1), "year", one["description"],
+                    topic="Serge and Trotsky's Fourth International",
+                    versions=(g.Version(one, (cite("took part in the congresses", "Weissman"),)),
+                              g.Version(two, (cite("refused to jump in", "The review"),))))]
+    specs = g.generate_cards([], [], events)
+    assert [(s.kind, s.prompt, s.answer) for s in specs] == [(
+        "event_dispute", "What do the sources say about Serge and Trotsky's Fourth International?",
+        "Sources differ: Serge takes part in the congresses of the Fourth International (according to Weissman) / "
+        "Serge refuses to join the Fourth International (according to The review)")]
+
+
+@pytest.mark.parametrize(("quote", "blanked"), [
+    ("Trotsky; Andre Gide; Andre Breton; Anna Seghers", None),  # an item of a list
+    ("New International, July 1938 and Feb. 1939, quoted in Serge, Memoirs, 105-7", None),  # a reference
+    ("In Paris the young Andre Breton founded a movement that changed how a whole generation painted and wrote",
+     "In Paris the young [...] founded a movement that changed how a whole generation painted and wrote"),
+])
+def test_a_cloze_blank_must_be_determined_by_its_context(quote, blanked):
+    people = [person("breton", "Andre Breton", "French surrealist poet.", quotes=[quote])]
+    specs = by_key(g.generate_cards(people, [], []))
+    card = specs.get("person:breton:cloze")
+    assert (card.cloze["blanked"] if card else None) == blanked
+
+
+def test_a_year_cloze_never_blanks_one_end_of_a_range():
+    quote = "the years 1917-20 were the hardest of the whole revolution for everyone in the city"
+    values = {"when": "1917", "date": dt.date(1917, 1, 1), "precision": "year", "end": None, "description": "Hunger."}
+    events = [event("hard", "1917", dt.date(1917, 1, 1), "year", "Hunger.",
+                    versions=(g.Version(values, (cite(quote),)),))]
+    assert "event:hard:cloze" not in by_key(g.generate_cards([], [], events))
+    events = [event("hard", "1917", dt.date(1917, 1, 1), "year", "Hunger.", versions=(g.Version(values, (
+        cite("in 1917 the whole city went hungry and the revolution held on all the same"),)),))]
+    card = by_key(g.generate_cards([], [], events))["event:hard:cloze"]
+    assert (card.answer, card.accepted) == ("1917", ["1917"])
+
+
+def test_a_cloze_whose_answer_stays_readable_is_not_made():
+    quote = "Serge wrote that Serge himself would never again trust the party that had jailed him twice"
+    people = [person("serge", "Serge", "Writer.", quotes=[quote])]
+    assert "person:serge:cloze" not in by_key(g.generate_cards(people, [], []))
+
+
+def test_two_cards_with_one_prompt_are_both_dropped():
+    people = [person("a", "Anna", "Poet.", quotes=["the poet read to the crowd in the square every single night"]),
+              person("b", "Bela", "Painter.")]
+    specs = g.generate_cards(people, [], [])
+    prompts = [text.fold(s.prompt) for s in specs]
+    assert len(prompts) == len(set(prompts))
+
+
+def test_new_cards_are_introduced_core_first_with_decks_interleaved():
+    people = [person("p1", "Anna", "Poet of the city.", weight="context"),
+              person("p2", "Bela", "Painter of the city.")]
+    works = [work("w1", "Red Days", author="Anna", weight="core")]
+    events = [event("e1", "1920", dt.date(1920, 1, 1), "year", "The war ends.", weight="core")]
+    specs = g.generate_cards(people, works, events)
+    assert [(s.intro_rank, s.key) for s in specs][:4] == [
+        (1, "person:p2:person_who"), (2, "event:e1:event_when"), (3, "work:w1:work_author"),
+        (4, "person:p2:person_reverse")]
+    assert [s.intro_rank for s in specs] == list(range(1, len(specs) + 1))
+    assert max(s.intro_rank for s in specs if s.weight == "core") < min(
+        s.intro_rank for s in specs if s.weight == "context")
+
+
+def test_meta_descriptions_and_artefacts_are_violations():
+    people = [person("gide", "Andre Gide", "Figure listed right after Trotsky among the individuals Serge sketches."),
+              person("trotsky", "Leon Trotsky", "Bolshevik leader.", aliases=["Leon Trot sky"])]
+    works = [work("m", "Mid&night in the Century")]
+    found = {(v.card, v.rule) for v in rules.violations(g.generate_cards(people, works, []), people, works, [])}
+    assert {("person:gide", "meta_description"), ("person:trotsky", "artefact"), ("work:m", "artefact")} <= found
+
+
+# --- the real base ---------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_card_report_is_clean_over_the_real_base(facts):
+    out = StringIO()
+    call_command("card_report", "--json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["violations"] == []
+    assert report["weights"].keys() <= {"core", "context"}
+    assert report["cards"] == sum(report["kinds"].values())
+
+
+@pytest.mark.django_db
+def test_card_report_names_each_violation_and_fails(tmp_path):
+    from studyapp.facts.services import load_facts
+
+    (tmp_path / "base.json").write_text(json.dumps([
+        {"model": "facts.source", "fields": {"key": "s.txt", "title": "S", "kind": "article"}},
+        {"model": "facts.event", "fields": {"key": "arrest", "when": "1928", "date": "1928-01-01",
+                                           "precision": "year", "description": "His 1928 arrest.",
+                                           "weight": "core"}},
+        {"model": "facts.citation", "fields": {"source": ["s.txt"], "event": ["arrest"], "quote": "arrested"}},
+    ]))
+    load_facts(paths=[tmp_path / "base.json"])
+    out = StringIO()
+    with pytest.raises(CommandError, match="2 card-rule violation"):
+        call_command("card_report", stdout=out)
+    assert "event:arrest:event_when: leak: the prompt states an accepted answer: 1928" in out.getvalue()
+
+
+def test_every_fact_in_the_fixtures_states_its_weight():
+    for name in ("people", "works", "events"):
+        records = json.loads((ROOT / "fixtures" / f"{name}.json").read_text())
+        missing = [r["fields"]["key"] for r in records if r["model"] != "facts.citation" and "weight" not in r["fields"]]
+        assert missing == [], f"{name}: {missing}"
+
+
+@pytest.mark.django_db
+def test_real_base_cards_follow_every_rule_and_the_first_week_is_core(facts):
+    people, works, events = fact_snapshots()
+    specs = g.generate_cards(people, works, events)
+    assert rules.violations(specs, people, works, events) == []
+    first_week = sorted(specs, key=lambda s: s.intro_rank)[:70]  # ten new cards a day
+    assert {s.weight for s in first_week} == {"core"}
+    assert {s.deck for s in first_week} == {"people", "works", "events"}
