@@ -71,6 +71,10 @@ def test_work_cards():
     assert (specs["work:tulayev:work_year"].answer, specs["work:tulayev:work_year"].accepted) == ("1948", ["1948"])
     assert specs["work:tulayev:work_kind"].answer == "a novel"
     assert specs["work:tulayev:work_reverse"].prompt == "Which novel by Victor Serge, published in 1948?"
+    described = work("tulayev", "The Case of Comrade Tulayev", kind="novel", year=1948, author="Victor Serge")
+    described = g.WorkFact(**{**vars(described), "description": "A novel of the purges, after a murder."})
+    assert by_key(g.generate_cards([], [described], []))["work:tulayev:work_reverse"].prompt == (
+        "Which novel by Victor Serge: A novel of the purges, after a murder?")
     assert specs["work:tulayev:work_reverse"].answer == "The Case of Comrade Tulayev"
     assert {s.deck for s in specs.values()} == {"works"}
     assert specs["work:tulayev:work_year"].topics == ["after 1947"]
@@ -101,11 +105,14 @@ def test_event_cards_and_reverse_only_where_one_event_fits():
     specs = by_key(g.generate_cards([], [], [death, arrest, exile]))
     when = specs["event:death:event_when"]
     assert (when.prompt, when.answer, when.accepted, when.deck) == (
-        "When did this happen? Victor Serge dies in Mexico.", "1947", ["1947"], "events")
-    assert specs["event:death:event_reverse"].prompt == "What happened in 1947?"
-    assert specs["event:arrest:event_reverse"].answer == "Serge is arrested."  # only event in March 1933
-    assert "event:exile:event_reverse" not in specs  # two events fit "1933"
-    assert specs["event:arrest:event_when"].accepted == ["March 1933", "1933"]
+        "In what year did this happen? Victor Serge dies in Mexico.", "1947", ["1947"], "events")
+    # "What happened in 1947?" has countless right answers outside these sources: only months and days are asked.
+    assert "event:death:event_reverse" not in specs
+    assert "event:arrest:event_reverse" not in specs  # two events fit 1933
+    assert specs["event:arrest:event_when"].accepted == ["March 1933", "1933-03"]
+    alone = by_key(g.generate_cards([], [], [death, arrest]))
+    assert (alone["event:arrest:event_reverse"].prompt, alone["event:arrest:event_reverse"].answer) == (
+        "In these sources, what happened in March 1933?", "Serge is arrested.")
 
 
 def test_disputed_event_date():
@@ -118,7 +125,7 @@ def test_disputed_event_date():
     specs = by_key(g.generate_cards([], [], [arrival]))
     card = specs["event:arrival:event_when"]
     assert card.answer == "Sources differ: January 1919 (according to Biography) / 1918 (according to Report)"
-    assert card.accepted == ["January 1919", "1918", "1919"] and card.disputed is True
+    assert card.accepted == ["January 1919", "1919-01", "1918"] and card.disputed is True
     assert "event:arrival:event_reverse" not in specs and "event:arrival:cloze" not in specs
     assert card.topics == ["1917-1921"]
 
@@ -126,6 +133,7 @@ def test_disputed_event_date():
 def test_cloze_blanks_the_answer_and_never_leaves_a_sentence_without_meaning():
     serge = person("victor-serge", "Victor Serge", "A writer.", aliases=["Serge"],
                    quote="As a teen, Serge grew up in an anarchist commune in Belgium")
+    # (the blank must leave at least six words of its sentence)
     short = person("lenin", "Lenin", "A leader.", quote="Lenin and Trotsky")
     specs = by_key(g.generate_cards([serge, short], [], []))
     cloze = specs["person:victor-serge:cloze"]
@@ -162,8 +170,13 @@ def test_every_fact_has_a_card_and_most_have_two(facts):
     keys = [f"person:{k}" for k in Person.objects.values_list("key", flat=True)]
     keys += [f"work:{k}" for k in Work.objects.values_list("key", flat=True)]
     keys += [f"event:{k}" for k in Event.objects.values_list("key", flat=True)]
-    assert all(cards[k] >= 1 for k in keys), [k for k in keys if not cards[k]]
-    assert sum(1 for k in keys if cards[k] >= 2) > len(keys) / 2
+    mentions = {f"{m._meta.model_name}:{k}" for m in (Person, Work, Event)
+                for k in m.objects.filter(weight="mention").values_list("key", flat=True)}
+    # Every fact of substance has a card and most have two; a mention has none of its own.
+    weighty = [k for k in keys if k not in mentions]
+    assert all(cards[k] >= 1 for k in weighty), [k for k in weighty if not cards[k]]
+    assert not [k for k in mentions if cards[k]]
+    assert sum(1 for k in weighty if cards[k] >= 2) > len(weighty) / 2
 
 
 @pytest.mark.django_db

@@ -478,11 +478,12 @@ def cloze_card(fact_type, fact, terms, accepted, what, ambiguous_terms):
             if not blanked:
                 continue
             prompt_text, found = blanked
-            if any(text.mentions(prompt_text, a) for a in accepted):
-                continue  # the answer is still readable elsewhere in the quote
+            prompt = f"Fill in the blank ({what}): “{prompt_text}” ({cite.title})"
+            if any(text.mentions(prompt, a) for a in accepted):
+                continue  # the answer is still readable elsewhere in the quote or in the source's title
             return CardSpec(
                 key=card_key(fact_type, fact.key, "cloze"), fact_type=fact_type, fact_key=fact.key,
-                kind="cloze", deck=deck, prompt=f"Fill in the blank ({what}): “{prompt_text}” ({cite.title})",
+                kind="cloze", deck=deck, prompt=prompt,
                 answer=found, accepted=_unique([found, *accepted]), citations=[cite.as_dict()], weight=fact.weight,
                 cloze={"quote": cite.quote, "blanked": prompt_text},
             )
@@ -565,6 +566,14 @@ def drop_default_answers(specs):
 
     Kinds with fewer than DEFAULT_SHARE cards are left alone: there the share is a matter of size.
     """
+    while True:  # dropping shrinks a kind, and so its limit: repeat until nothing more is dropped
+        kept = _drop_default_answers_once(specs)
+        if len(kept) == len(specs):
+            return kept
+        specs = kept
+
+
+def _drop_default_answers_once(specs):
     by_kind = defaultdict(list)
     for spec in specs:
         by_kind[spec.kind].append(spec)

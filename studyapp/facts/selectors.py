@@ -25,34 +25,27 @@ def _citations_prefetch():
 def export_fact_base() -> dict:
     """The whole base in the export_facts shape; a disputed fact gives one entry per sourced version."""
     people = Person.objects.prefetch_related(_citations_prefetch())
-    works = Work.objects.select_related("author").prefetch_related(_citations_prefetch(), "coauthors")
+    works = Work.objects.select_related("author").prefetch_related(_citations_prefetch())
     events = Event.objects.prefetch_related(_citations_prefetch(), "people")
-    # The contract's fields first; weight, description, coauthors, end and dispute notes are additions.
+    # Exactly the contract's fields: weights, notes and spans stay in the fixtures, not in this shape.
     return {
         "sources": [{"key": s.key, "title": s.title} for s in Source.objects.all()],
         "people": [
             {"name": p.name, "aliases": p.aliases, "description": version["description"],
-             "citations": _citations(cites), "weight": p.weight, **_note(p)}
+             "citations": _citations(cites)}
             for p in people for version, cites in p.versions()
         ],
         "works": [
             {"title": w.title, "aliases": w.aliases, "author": w.author.name if w.author else None,
-             "year": version["year"], "kind": w.kind, "citations": _citations(cites),
-             "coauthors": [c.name for c in w.coauthors.all()], "description": w.description, "weight": w.weight,
-             **_note(w)}
+             "year": version["year"], "kind": w.kind, "citations": _citations(cites)}
             for w in works for version, cites in w.versions()
         ],
         "events": [
             {"when": version["when"], "precision": version["precision"], "event": version["description"],
-             "people": [p.name for p in e.people.all()], "citations": _citations(cites),
-             "end": version["end"], "weight": e.weight, **({"topic": e.topic} if e.topic else {}), **_note(e)}
+             "people": [p.name for p in e.people.all()], "citations": _citations(cites)}
             for e in events for version, cites in e.versions()
         ],
     }
-
-
-def _note(fact) -> dict:
-    return {"dispute_note": fact.dispute_note} if fact.dispute_note else {}
 
 
 # --- exploring the base: pages, search, scopes --------------------------------------------------------
