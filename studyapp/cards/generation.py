@@ -57,7 +57,7 @@ KIND_WORDS = {
 
 WEIGHTS = ("core", "context")  # facts of these weights get cards; a mention gets none
 BLANK = "[...]"
-MIN_WORDS_AROUND_BLANK = 6  # a cloze needs enough of its sentence left to determine the blank
+MIN_WORDS_AROUND_BLANK = 8  # a cloze needs enough of its sentence left to determine the blank
 DEFAULT_SHARE = 5  # no answer may cover more than 1/DEFAULT_SHARE of a kind's cards
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -440,8 +440,12 @@ def cloze_problem(quote, start, end):
     before, after = quote[:start].rstrip(), quote[end:].lstrip()
     if text.looks_like_reference(quote):
         return "the quote is a bibliographic reference or footnote fragment"
-    if (before[-1:] in {",", ";", "(", "/"} or after[:1] in {",", ";", ")", "/"}) and text.is_list(quote):
-        return "the blank is an item of a list"
+    conjunction_before = re.search(r"(?:\band|\bor|\bnor|&)$", before)
+    conjunction_after = re.match(r"(?:and|or|nor|&)\b", after)
+    comma_before, comma_after = before[-1:] in {",", ";", "/"}, after[:1] in {",", ";", "/"}
+    if (before[-1:] == "(" or after[:1] == ")" or conjunction_before or conjunction_after
+            or (comma_before and comma_after) or ((comma_before or comma_after) and text.is_list(quote))):
+        return "the blank is an item of a list or an aside: its neighbours would fit as well"
     if before[-1:] in {"-", "–"} or after[:1] in {"-", "–"}:
         return "the blank is one end of a range"
     rest = before + " " + after

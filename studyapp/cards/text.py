@@ -39,7 +39,8 @@ def years_in(text) -> list[int]:
 
 REFERENCE = re.compile(
     r"\bquoted in\b|\bibid\b|\bop\. cit\b|\bpp?\.\s*\d|\b\d{1,3}\s*[-–]\s*\d{1,3}\b"
-    r"|\bvol\.|\bno\.\s*\d|\btranslated by\b|\bed\.\s|\b(?:Press|Books|Verso|Haymarket)\b",
+    r"|\bvol\.|\bno\.\s*\d|\btranslated by\b|\bed\.\s|\b(?:Press|Books|Verso|Haymarket)\b"
+    r"|^See\b|\(\w[\w ]*:\s|\b\d+ pages\b|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.\s*\d{4}",
     flags=re.IGNORECASE)
 
 
