@@ -17,7 +17,7 @@ MULTIPLE_CHOICE, TYPED, TRUE_FALSE, ORDER = "multiple_choice", "typed", "true_fa
 QUESTION_KINDS = (MULTIPLE_CHOICE, TYPED, TRUE_FALSE, ORDER)
 TRUE, FALSE = "True", "False"
 ORDER_SIZE = 4
-ORDER_WINDOW = 12  # years: events to order lie this close to the first one chosen, so the order is a real question
+ORDER_WINDOW = 6  # years from the first event chosen: the four lie within twelve years, so the order is a real question
 
 # Long descriptions are fair to recognise among options, not to type from memory.
 TYPED_CARD_KINDS = {"person_reverse", "work_author", "work_year", "work_kind", "work_reverse", "event_when", "cloze"}
