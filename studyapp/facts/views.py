@@ -148,7 +148,7 @@ def event_detail(request, slug):
     per_key = _mastery(request, keys)
     mark = timeline.mark_of(event)
     return render(request, "facts/event.html", {
-        "event": event, "mark": mark, "versions": _versions(event, "when"), "period": timeline.BY_SLUG[mark.period],
+        "event": event, "mark": mark, "versions": _versions(event, "description" if event.topic else "when"), "period": timeline.BY_SLUG[mark.period],
         "people": _pairs(people, "person", per_key), "works": _pairs(works, "work", per_key),
         "signed_in": per_key is not None, **_scoped(per_key, f"event:{event.key}", event.when, [keys[0]]),
     })
