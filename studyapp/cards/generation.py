@@ -57,7 +57,7 @@ KIND_WORDS = {
 
 WEIGHTS = ("core", "context")  # facts of these weights get cards; a mention gets none
 BLANK = "[...]"
-MIN_WORDS_AROUND_BLANK = 8  # a cloze needs enough of its sentence left to determine the blank
+MIN_WORDS_AROUND_BLANK = 10  # a cloze needs enough of its sentence left to determine the blank
 DEFAULT_SHARE = 5  # no answer may cover more than 1/DEFAULT_SHARE of a kind's cards
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -323,22 +323,8 @@ def work_cards(work, *, reverse_ok, author_card_ok):
             key=card_key("work", work.key, "work_author"), kind="work_author", prompt=f"Who wrote “{work.title}”?",
             answer=author, accepted=accepted, **base,
         ))
-    year_versions = _unique([str(y) for y in years])
-    if year_versions and not any(y in text.years_in(work.title) for y in years):  # "Soviets 1929" gives its year
-        rendered = [str(v.values["year"]) for v in work.versions if v.values.get("year")]
-        cards.append(CardSpec(
-            key=card_key("work", work.key, "work_year"), kind="work_year",
-            prompt=f"In what year was “{work.title}” published?",
-            answer=_versions_answer(work, rendered) if len(work.versions) == len(rendered) else year_versions[0],
-            accepted=year_versions, disputed=len(year_versions) > 1,
-            date_span=(dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)), **base,
-        ))
-    if work.kind != "other" and not any(text.mentions_stem(t, stem) for t in titles for stem in KIND_WORDS[work.kind]):
-        cards.append(CardSpec(
-            key=card_key("work", work.key, "work_kind"), kind="work_kind",
-            prompt=f"What kind of work is “{work.title}”?",
-            answer=KIND_NAMES[work.kind], accepted=_unique([KIND_NAMES[work.kind], work.kind]), **base,
-        ))
+    # No "In what year was T published?" nor "What kind of work is T?": blind raters judged both
+    # bibliographic trivia (a genre label, often given away by the title) and not worth learning.
     if reverse_ok:
         cards.append(CardSpec(
             key=card_key("work", work.key, "work_reverse"), kind="work_reverse",
@@ -438,6 +424,10 @@ def events_fitting(events):
 def cloze_problem(quote, start, end):
     """Why a blank at quote[start:end] would not be determined by its context, or None if it is."""
     before, after = quote[:start].rstrip(), quote[end:].lstrip()
+    if not text.is_sentence(quote):
+        return "the quote is a fragment, not a whole sentence: what it is about may be cut off"
+    if re.match(r"[“\"‘']?(?:He|She|It|They|His|Her|Its|Their|This|These|That|Those)\b", quote.strip()):
+        return "the quote starts with a pronoun whose referent is not in it"
     if text.looks_like_reference(quote):
         return "the quote is a bibliographic reference or footnote fragment"
     conjunction_before = re.search(r"(?:\band|\bor|\bnor|&)$", before)
@@ -534,19 +524,16 @@ def generate_cards(people, works, events):
         for title in _unique([work.title, *work.aliases]):
             owners[title.casefold()].add(("work", work.key))
     ambiguous = {term for term, facts in owners.items() if len(facts) > 1}
-    for person in people:
+    # The base's own subject (the default author) is never a blank: it would be the default guess.
+    for person in (p for p in people if p.weight == "core" and p.name not in default_authors):
         names = _unique([person.name, *person.aliases])
         card = cloze_card("person", person, names, names, "a name", ambiguous)
         specs += [card] if card else []
-    for work in works:
+    for work in (w for w in works if w.weight == "core"):
         titles = _unique([work.title, *work.aliases])
         card = cloze_card("work", work, titles, titles, "a title", ambiguous)
         specs += [card] if card else []
-    for event in events:
-        if len(event.versions) <= 1 and event.precision in ("day", "month", "year") and event.end is None:
-            year = str(event.date.year)
-            card = cloze_card("event", event, [year], [year], "a year", set())
-            specs += [card] if card else []
+    # No year clozes: each repeats its event's "When did this happen?" card with less context.
     topics = {}
     for spec in specs:
         if spec.kind != "cloze":

@@ -59,3 +59,11 @@ def is_list(quote) -> bool:
     items = re.split(r"\s*[;,]\s*|\s+and\s+", quote)
     capitalised = [item for item in items if item[:1].isupper() and len(item.split()) <= 4]
     return quote.count(";") >= 2 or len(capitalised) >= 3
+
+
+def is_sentence(quote) -> bool:
+    """A whole sentence: it starts with a capital (after any opening quote mark) and ends with a full stop,
+    a question or exclamation mark (before any closing quote mark), and carries no footnote marker."""
+    body = quote.strip().lstrip("“\"‘'(")
+    end = quote.strip().rstrip("”\"’')")
+    return bool(body[:1].isupper() and end[-1:] in {".", "!", "?"} and not re.search(r"\(\d+\)", quote))

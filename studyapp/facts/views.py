@@ -39,6 +39,11 @@ def _versions(fact, field):
     return [(values[field], citations) for values, citations in fact.versions()]
 
 
+def _dispute(fact):
+    """What the template says about differing versions: the question they answer, or why they differ."""
+    return {"dispute_topic": getattr(fact, "topic", ""), "dispute_note": fact.dispute_note}
+
+
 def _legend():
     return [(css, label) for _, css, label in LEVELS] + [UNSTUDIED]
 
@@ -119,7 +124,8 @@ def person_detail(request, slug):
     keys = [f"person:{person.key}", *(f"work:{w.key}" for w in works), *(f"event:{e.key}" for e in events)]
     per_key = _mastery(request, keys)
     return render(request, "facts/person.html", {
-        "person": person, "versions": _versions(person, "description"), "works": _pairs(works, "work", per_key),
+        "person": person, "versions": _versions(person, "description"), **_dispute(person),
+        "works": _pairs(works, "work", per_key),
         "events": _pairs(events, "event", per_key), "signed_in": per_key is not None,
         **_scoped(per_key, f"person:{person.key}", person.name, [keys[0]]),
     })
@@ -134,7 +140,7 @@ def work_detail(request, slug):
         keys.append(f"person:{work.author.key}")
     per_key = _mastery(request, keys)
     return render(request, "facts/work.html", {
-        "work": work, "versions": _versions(work, "year"), "events": _pairs(events, "event", per_key),
+        "work": work, "versions": _versions(work, "year"), **_dispute(work), "events": _pairs(events, "event", per_key),
         "author": _pairs([work.author], "person", per_key)[0] if work.author else None,
         "signed_in": per_key is not None, **_scoped(per_key, f"work:{work.key}", work.title, [keys[0]]),
     })
@@ -148,7 +154,9 @@ def event_detail(request, slug):
     per_key = _mastery(request, keys)
     mark = timeline.mark_of(event)
     return render(request, "facts/event.html", {
-        "event": event, "mark": mark, "versions": _versions(event, "description" if event.topic else "when"), "period": timeline.BY_SLUG[mark.period],
+        "event": event, "mark": mark, **_dispute(event),
+        "versions": _versions(event, "description" if event.topic else "when"),
+        "period": timeline.BY_SLUG[mark.period],
         "people": _pairs(people, "person", per_key), "works": _pairs(works, "work", per_key),
         "signed_in": per_key is not None, **_scoped(per_key, f"event:{event.key}", event.when, [keys[0]]),
     })
