@@ -18,11 +18,24 @@ from studyapp.study.models import ReviewState
 from tests import factbase
 
 NOW = dt.datetime(2025, 3, 1, 12, 0, tzinfo=dt.UTC)
-SMALL_NOTES, SMALL_CARDS = 9, 12  # tests/factbase.py: 12 cards; 3 reverse cards ride on their forward notes
+SMALL_NOTES, SMALL_CARDS = 7, 8  # small_records(): 8 cards; the person reverse card rides on its forward note
+# A quote that determines a blanked name: enough words around it, and a source whose title does not name Serge.
+CLOZE_QUOTE = "Serge grows up in Belgium, becomes an Anarchist and moves to France."
+CLOZE_TEXT = "{{c1::Serge}} grows up in Belgium, becomes an Anarchist and moves to France."
+
+
+def small_records():
+    """tests/factbase.py plus a verbatim quote from source 001 that makes Victor Serge's name a cloze (only core
+    facts get name clozes, so Serge is core here)."""
+    data = factbase.records()
+    factbase.find(data, "facts.person", "victor-serge")["fields"]["weight"] = "core"
+    data.append({"model": "facts.citation", "fields": {"source": [factbase.S001], "person": ["victor-serge"],
+                                                       "quote": CLOZE_QUOTE}})
+    return data
 
 
 def load_small(tmp_path, data=None):
-    return load_facts(paths=[factbase.write(tmp_path / "facts.json", data or factbase.records())])
+    return load_facts(paths=[factbase.write(tmp_path / "facts.json", data or small_records())])
 
 
 @pytest.fixture
@@ -187,7 +200,7 @@ def test_it_exports_every_active_card_without_a_user(small):
 
 
 def test_it_leaves_retired_cards_out(small):
-    Card.objects.filter(key="work:witness-to-the-german-revolution:work_kind").update(retired=True)
+    Card.objects.filter(key="work:witness-to-the-german-revolution:work_reverse").update(retired=True)
 
     export = export_for()
 
@@ -245,7 +258,8 @@ def test_it_imports_fields_tags_and_decks(small, collection, tmp_path):
     assert note.note_type()["name"] == "studyapp Basic"
     assert dict(note.items()) == {
         "Front": "Who was Victor Serge?", "Back": "Revolutionary writer who survived Stalin's Terror.",
-        "Source": "<i>Revolutionary Victor Serge Has a Message</i>: “Victor Serge, a rare survivor of Stalin's Terror”",
+        "Source": "<i>Revolutionary Victor Serge Has a Message</i>: “Victor Serge, a rare survivor of Stalin's Terror”"
+                  f"<br><i>Discussion of Memoirs of a Revolutionary</i>: “{CLOZE_QUOTE}”",
         "Key": "person:victor-serge:person_who",
         "Reverse Front": "Who is this? Revolutionary writer who survived Stalin's Terror.",
         "Reverse Back": "Victor Serge",
@@ -264,7 +278,7 @@ def test_it_imports_cloze_notes_that_produce_cards(small, collection, tmp_path):
     note = notes_by_key(collection)["person:victor-serge:cloze"]
 
     assert note.note_type()["name"] == "studyapp Cloze"
-    assert note["Text"] == "{{c1::Victor Serge}}, a rare survivor of Stalin's Terror"
+    assert note["Text"] == CLOZE_TEXT
     assert len(note.cards()) == 1
     assert "Victor Serge" not in note.cards()[0].question() and "[...]" in note.cards()[0].question()
 
@@ -282,7 +296,7 @@ def test_it_updates_a_changed_note_on_reimport_and_adds_none(small, collection, 
     card = note.cards()[0]
     card.ivl, card.type, card.queue, card.due = 30, 2, 2, 100  # progress made in Anki
     collection.update_card(card)
-    data = factbase.records()
+    data = small_records()
     factbase.find(data, "facts.person", "victor-serge")["fields"]["description"] = "Writer & revolutionary."
     load_small(tmp_path, data)
 
@@ -299,7 +313,7 @@ def test_it_updates_a_changed_note_on_reimport_and_adds_none(small, collection, 
 
 def test_it_leaves_notes_alone_when_an_older_package_is_imported(small, collection, tmp_path):
     import_apkg(collection, apkg(now=NOW + dt.timedelta(days=400)).content, tmp_path, "newer.apkg")
-    data = factbase.records()
+    data = small_records()
     factbase.find(data, "facts.person", "victor-serge")["fields"]["description"] = "Changed."
     load_small(tmp_path, data)
     # next_timestamp never goes back within a process, so build this older package directly.
@@ -331,14 +345,14 @@ def test_it_imports_the_csv_with_the_same_counts(small, collection, tmp_path):
     assert (len(log.new), collection.note_count(), collection.card_count()) == (SMALL_NOTES, SMALL_NOTES, SMALL_CARDS)
     note = notes_by_key(collection)["person:victor-serge:cloze"]
     assert (note.note_type()["name"], note["Text"], len(note.cards())) == (
-        "studyapp Cloze", "{{c1::Victor Serge}}, a rare survivor of Stalin's Terror", 1)
+        "studyapp Cloze", CLOZE_TEXT, 1)
     assert {collection.decks.name(c.did) for c in note.cards()} == {"Victor Serge::People"}
     assert "studyapp::deck::people" in note.tags
 
 
 def test_it_updates_apkg_notes_from_a_later_csv_without_duplicates(small, collection, tmp_path):
     import_apkg(collection, apkg().content, tmp_path)
-    data = factbase.records()
+    data = small_records()
     factbase.find(data, "facts.person", "victor-serge")["fields"]["description"] = "Writer, <revolutionary>."
     load_small(tmp_path, data)
 
@@ -374,7 +388,7 @@ def test_the_command_exports_one_deck_for_a_user(small, alice, tmp_path, collect
     import_apkg(collection, (tmp_path / "w.apkg").read_bytes(), tmp_path)
 
     assert {k.split(":")[0] for k in notes_by_key(collection)} == {"work"}
-    assert collection.card_count() == 4
+    assert collection.card_count() == 2  # who wrote it, and which book it is
 
 
 def test_the_command_writes_csv_for_a_csv_file(small, tmp_path):
@@ -420,7 +434,7 @@ def test_the_page_downloads_an_apkg(small, client, alice, collection, tmp_path):
     assert response["Content-Type"] == "application/apkg"
     assert response["Content-Disposition"].startswith('attachment; filename="victor-serge-events-')
     import_apkg(collection, response.content, tmp_path)
-    assert (collection.note_count(), collection.card_count()) == (3, 5)
+    assert (collection.note_count(), collection.card_count()) == (3, 3)  # year precision: no event_reverse
 
 
 def test_the_page_downloads_csv(small, client, alice):
