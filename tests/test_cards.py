@@ -21,8 +21,9 @@ def cite(quote, title="A source"):
     return g.Cite(source="000_x.txt", title=title, quote=quote)
 
 
-def person(key, name, description, aliases=(), quote=None, years=()):
+def person(key, name, description, aliases=(), quote=None, years=(), weight="core"):
     return g.PersonFact(key=key, name=name, aliases=tuple(aliases), description=description, years=tuple(years),
+                        weight=weight,
                         versions=(g.Version({"description": description}, (cite(quote or f"{name} was here"),)),))
 
 
@@ -68,8 +69,7 @@ def test_work_cards():
     specs = by_key(g.generate_cards([], [tulayev], []))
     assert specs["work:tulayev:work_author"].prompt == "Who wrote “The Case of Comrade Tulayev”?"
     assert specs["work:tulayev:work_author"].accepted == ["Victor Serge", "Serge"]
-    assert (specs["work:tulayev:work_year"].answer, specs["work:tulayev:work_year"].accepted) == ("1948", ["1948"])
-    assert specs["work:tulayev:work_kind"].answer == "a novel"
+    assert sorted(k.rsplit(":", 1)[1] for k in specs) == ["work_author", "work_reverse"]  # no genre or year cards
     assert specs["work:tulayev:work_reverse"].prompt == "Which novel by Victor Serge, published in 1948?"
     described = work("tulayev", "The Case of Comrade Tulayev", kind="novel", year=1948, author="Victor Serge")
     described = g.WorkFact(**{**vars(described), "description": "A novel of the purges, after a murder."})
@@ -77,7 +77,7 @@ def test_work_cards():
         "Which novel by Victor Serge: A novel of the purges, after a murder?")
     assert specs["work:tulayev:work_reverse"].answer == "The Case of Comrade Tulayev"
     assert {s.deck for s in specs.values()} == {"works"}
-    assert specs["work:tulayev:work_year"].topics == ["after 1947"]
+    assert specs["work:tulayev:work_reverse"].topics == ["after 1947"]
 
 
 def test_work_reverse_only_where_kind_author_year_are_unique():
@@ -87,15 +87,14 @@ def test_work_reverse_only_where_kind_author_year_are_unique():
     assert not [k for k in specs if k.endswith("work_reverse")]
 
 
-def test_disputed_year_lists_every_version_and_accepts_each():
+def test_a_disputed_year_keeps_the_work_out_of_the_year_reverse_prompt():
     versions = (g.Version({"year": 1939}, (cite("Portrait of Stalin (1939)", "Article body"),)),
                 g.Version({"year": 1940}, (cite("Portrait de Staline 1940", "Footnote"),)))
     portrait = work("portrait", "Portrait of Stalin", kind="non-fiction", year=1939, author="Victor Serge",
                     versions=versions)
-    card = by_key(g.generate_cards([], [portrait], []))["work:portrait:work_year"]
-    assert card.answer == "Sources differ: 1939 (according to Article body) / 1940 (according to Footnote)"
-    assert (card.accepted, card.disputed) == (["1939", "1940"], True)
-    assert "work:portrait:work_reverse" not in by_key(g.generate_cards([], [portrait], []))
+    specs = by_key(g.generate_cards([], [portrait], []))
+    assert "work:portrait:work_reverse" not in specs  # "published in 1939" would take one side
+    assert list(specs) == ["work:portrait:work_author"]
 
 
 def test_event_cards_and_reverse_only_where_one_event_fits():
@@ -132,21 +131,23 @@ def test_disputed_event_date():
 
 def test_cloze_blanks_the_answer_and_never_leaves_a_sentence_without_meaning():
     serge = person("victor-serge", "Victor Serge", "A writer.", aliases=["Serge"],
-                   quote="As a teen, Serge grew up in an anarchist commune in Belgium")
-    # (the blank must leave at least six words of its sentence)
+                   quote="As a teen, Serge grew up in an anarchist commune in the hills of Belgium.")
+    # (the blank must leave at least ten words of a whole sentence)
     short = person("lenin", "Lenin", "A leader.", quote="Lenin and Trotsky")
     specs = by_key(g.generate_cards([serge, short], [], []))
     cloze = specs["person:victor-serge:cloze"]
     assert cloze.prompt == (
-        "Fill in the blank (a name): “As a teen, [...] grew up in an anarchist commune in Belgium” (A source)")
+        "Fill in the blank (a name): “As a teen, [...] grew up in an anarchist commune in the hills of Belgium.” "
+        "(A source)")
     assert (cloze.answer, cloze.accepted) == ("Serge", ["Serge", "Victor Serge"])
     assert "person:lenin:cloze" not in specs  # "[...] and Trotsky" is too thin to be answerable
 
 
 def test_cloze_skips_a_name_shared_by_two_facts():
-    a = person("a", "Alexander", "A tsar.", aliases=["Alexander II"], quote="Alexander was killed by the People's Will")
+    a = person("a", "Alexander", "A tsar.", aliases=["Alexander II"],
+               quote="Alexander was killed by the People's Will in the streets of the capital.")
     b = person("b", "Alexander Bek", "A writer.", aliases=["Alexander"],
-               quote="Alexander Bek wrote a novel about the long and hungry war years")
+               quote="Alexander Bek wrote a novel about the long and hungry war years in the east.")
     specs = by_key(g.generate_cards([a, b], [], []))
     assert "person:a:cloze" not in specs
     assert specs["person:b:cloze"].answer == "Alexander Bek"
@@ -172,11 +173,12 @@ def test_every_fact_has_a_card_and_most_have_two(facts):
     keys += [f"event:{k}" for k in Event.objects.values_list("key", flat=True)]
     mentions = {f"{m._meta.model_name}:{k}" for m in (Person, Work, Event)
                 for k in m.objects.filter(weight="mention").values_list("key", flat=True)}
-    # Every fact of substance has a card and most have two; a mention has none of its own.
+    # Every fact of substance has a card; people have two (who was / who is this); a mention has none.
     weighty = [k for k in keys if k not in mentions]
     assert all(cards[k] >= 1 for k in weighty), [k for k in weighty if not cards[k]]
     assert not [k for k in mentions if cards[k]]
-    assert sum(1 for k in weighty if cards[k] >= 2) > len(weighty) / 2
+    people = [k for k in weighty if k.startswith("person:")]
+    assert [k for k in people if cards[k] < 2] == []
 
 
 @pytest.mark.django_db
