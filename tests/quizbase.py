@@ -38,6 +38,15 @@ EVENTS = [
     ("mexico", "1941", "1941-01-01", "year", "Serge reaches Mexico."),
     ("death", "17 November 1947", "1947-11-17", "day", "Serge dies in Mexico City."),
     ("twenties", "1920s", "1920-01-01", "decade", "Serge works for the Comintern."),
+    # Around Orenburg, enough close events for order questions, some overlapping (ties an order must avoid):
+    ("trotsky-deported", "1929", "1929-01-01", "year", "Trotsky is deported from the USSR."),
+    ("kirov", "1 December 1934", "1934-12-01", "day", "Kirov is assassinated in Leningrad."),
+    ("first-trial", "August 1936", "1936-08-01", "month", "The first Moscow trial is held."),
+    ("poum", "1937", "1937-01-01", "year", "Serge defends the POUM in the French press."),
+]
+# Spans: (key, when, date, end, precision, description).
+SPANS = [
+    ("orenburg-years", "1933–1936", "1933-01-01", "1936-12-31", "year", "Serge lives in exile with his son."),
 ]
 
 
@@ -62,6 +71,12 @@ def records():
                                                       "people": [["victor-serge"]]}})
         out.append({"model": "facts.citation", "fields": {"source": [S2], "event": [key],
                                                          "quote": f"it happened in {when}"}})
+    for key, when, date, end, precision, description in SPANS:
+        out.append({"model": "facts.event", "fields": {"key": key, "when": when, "date": date, "end": end,
+                                                      "precision": precision, "description": description,
+                                                      "people": [["victor-serge"]]}})
+        out.append({"model": "facts.citation", "fields": {"source": [S2], "event": [key],
+                                                         "quote": f"it went on from {when}"}})
     # Disputed: one source dates the arrival to 1918, another gives Tulayev a 1947 year.
     out.append({"model": "facts.citation", "fields": {"source": [S1], "event": ["arrival"],
                                                      "quote": "Serge only arrives in Russia in 1918",

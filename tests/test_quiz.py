@@ -1,5 +1,6 @@
 """Quiz mode: building fair questions, lenient typed grading, answers, scores, history, the schedule hook."""
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -127,13 +128,36 @@ def test_order_spans_cover_every_version_of_a_disputed_date(base):
 
 def test_order_questions_have_four_events_none_tied(base):
     pool = fact_pool()
+    # An event whose description states its year gives its place away: never part of an order question.
+    dated = dataclasses.replace(pool.event["kirov"], key="dated", description="Kirov is killed in 1934.")
+    pool = distractors.Pool(people=pool.people, works=pool.works, events=(*pool.events, dated), roles=pool.roles)
+    seen = set()
     for seed in range(30):
-        question = building.order("twenties", pool, random.Random(seed), allowed=set(pool.event), used=set())
+        question = building.order("orenburg", pool, random.Random(seed), allowed=set(pool.event), used=set())
         events = [next(e for e in pool.events if e.description == text) for text in question.solution["order"]]
         spans = [distractors.event_span(e) for e in events]
         assert len(events) == 4 and sorted(question.options) == sorted(question.solution["order"])
         assert all(spans[i][1] <= spans[i + 1][0] for i in range(3))  # strictly before, at every precision
         assert question.options != question.solution["order"]
+        assert "orenburg" in {e.key for e in events} and "dated" not in {e.key for e in events}
+        assert spans[-1][0].year - spans[0][0].year <= 12  # close in time: a real question
+        assert question.facts == [f"event:{e.key}" for e in events]
+        seen.update(e.key for e in events)
+    # Neither the span over the anchor ("orenburg-years") nor anything far from 1933 is ever chosen, but
+    # every close event is, in some question: 1928, 1929, 1 December 1934, 1936 / August 1936, 1937.
+    assert seen == {"orenburg", "expelled", "trotsky-deported", "kirov", "released", "first-trial", "poum"}
+
+
+def test_order_questions_need_four_close_events(base):
+    pool = fact_pool()
+    # Around 1890 the nearest other events are 1913 and later: no fair order question.
+    assert building.order("serge-born", pool, random.Random(0), allowed=set(pool.event), used=set()) is None
+    # A span is ordered with the events on either side of it, never with one inside it (1934, 1936).
+    question = building.order("orenburg-years", pool, random.Random(0), allowed=set(pool.event), used=set())
+    assert question.facts == ["event:expelled", "event:trotsky-deported", "event:orenburg-years", "event:poum"]
+    assert question.expected == ("1928: Serge is expelled from the party; 1929: Trotsky is deported from the USSR; "
+                                 "1933–1936: Serge lives in exile with his son; "
+                                 "1937: Serge defends the POUM in the French press")
 
 
 def test_a_disputed_date_is_never_a_distractor(base):
@@ -156,17 +180,47 @@ def test_an_alias_of_the_answer_is_never_an_option(base):
 
 def test_a_false_statement_is_false_in_the_whole_base(base):
     pool = fact_pool()
-    card = Card.objects.get(key="work:the-case-of-comrade-tulayev:work_year")
+    card = Card.objects.get(key="event:arrival:event_when")  # January 1919, or 1918 in another source
+    verdicts = set()
     for seed in range(40):
         question = building.true_false(card, pool, random.Random(seed))
+        verdicts.add(question.solution["correct"])
         if question.solution["correct"] == "False":
-            assert "1947" not in question.prompt and "1948" not in question.prompt
+            assert "1918" not in question.prompt and "1919" not in question.prompt
+        else:
+            assert question.prompt == "True or false? January 1919: Serge arrives in Soviet Russia."
+    assert verdicts == {"True", "False"}
+
+
+def test_a_span_is_asked_as_a_span_and_its_distractors_do_not_overlap_it(base):
+    pool = fact_pool()
+    card = Card.objects.get(key="event:orenburg-years:event_when")
+    assert (card.prompt, card.answer) == (
+        "In what years did this happen (from when to when)? Serge lives in exile with his son.", "1933–1936")
+    for seed in range(30):
+        question = building.multiple_choice(card, pool, random.Random(seed))
+        assert question.solution == {"correct": "1933–1936"}
+        for option in question.options:
+            first, last = (int(y) for y in option.split("–"))
+            assert last - first == 3  # a span keeps its length
+            assert option == "1933–1936" or last < 1933 or first > 1936  # never partly right
+    typed = building.typed(card, pool, random.Random(0))
+    assert grading.grade_typed("1933 to 1936", accepted=typed.solution["accepted"]).correct
+    assert not grading.grade_typed("1933", accepted=typed.solution["accepted"]).correct
 
 
 def test_typed_questions_accept_a_unique_surname(base):
-    card = Card.objects.get(key="work:conquered-city:work_author")
+    card = Card.objects.get(key="work:stalin-souvarine:work_author")  # Boris Souvarine has no alias
     question = building.typed(card, fact_pool(), random.Random(0))
-    assert question.solution["accepted"] == ["Victor Serge", "Serge"]
+    assert question.solution["accepted"] == ["Boris Souvarine", "Souvarine"]
+
+
+def test_who_wrote_is_not_asked_when_the_author_would_be_the_default_answer(base):
+    # Serge wrote 7 of the 9 works: "Who wrote ...?" would nearly always be "Victor Serge".
+    assert set(Card.objects.filter(kind="work_author").values_list("fact_key", flat=True)) == {
+        "stalin-souvarine", "return-from-the-ussr"}
+    card = Card.objects.get(key="work:conquered-city:work_reverse")
+    assert (card.prompt, card.answer) == ("Which novel by Victor Serge, published in 1932?", "Conquered City")
 
 
 def test_typed_questions_on_a_decade_accept_the_decade(base):
@@ -223,7 +277,7 @@ def test_disputed_facts_accept_every_sourced_version(alice, base):
 
 
 def test_only_studied_cards_are_quizzed_in_studied_mode(alice, base):
-    card = Card.objects.get(key="work:conquered-city:work_author")
+    card = Card.objects.get(key="work:stalin-souvarine:work_author")
     ReviewState.objects.create(user=alice, card=card, due=NOW, reps=1, stability=1.0, difficulty=5.0,
                                last_review=NOW - dt.timedelta(days=1), state=2)
     quiz = make_quiz(alice, mode="studied", kinds=["multiple_choice", "typed"])
@@ -231,8 +285,8 @@ def test_only_studied_cards_are_quizzed_in_studied_mode(alice, base):
 
 
 def test_weakest_mode_asks_the_least_remembered_card_first(alice, base):
-    weak = Card.objects.get(key="work:conquered-city:work_author")
-    strong = Card.objects.get(key="work:men-in-prison:work_year")
+    weak = Card.objects.get(key="work:stalin-souvarine:work_author")
+    strong = Card.objects.get(key="work:men-in-prison:work_reverse")
     for card, stability in ((weak, 1.0), (strong, 300.0)):
         ReviewState.objects.create(user=alice, card=card, due=NOW, reps=3, stability=stability, difficulty=5.0,
                                    last_review=NOW - dt.timedelta(days=10), state=2)
@@ -251,7 +305,7 @@ def test_studied_mode_without_studied_cards_names_the_field(alice, base):
 @pytest.fixture
 def studied_question(alice, base):
     """A multiple-choice quiz question on a card alice is studying."""
-    card = Card.objects.get(key="work:conquered-city:work_author")
+    card = Card.objects.get(key="work:stalin-souvarine:work_author")
     ReviewState.objects.create(user=alice, card=card, due=NOW, reps=1, stability=2.0, difficulty=5.0, step=None,
                                last_review=NOW - dt.timedelta(days=2), state=2)
     quiz = make_quiz(alice, mode="studied", kinds=["multiple_choice"])
