@@ -4,6 +4,7 @@ Exactly one right option, distractors of the answer's own type and wrong in the 
 readable in the prompt, order questions without ties.
 """
 
+import datetime as dt
 import random
 import re
 
@@ -12,14 +13,69 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from studyapp.cards import distractors as d
-from studyapp.cards.generation import KIND_NAMES
+from studyapp.cards import text
+from studyapp.cards.generation import KIND_NAMES, KIND_PARENT, MONTHS, author_names, format_date
 from studyapp.cards.models import Card
 from studyapp.quiz import building, grading
 from studyapp.quiz.selectors import fact_pool
 
 PROPERTY_SETTINGS = settings(max_examples=300, deadline=None,
                              suppress_health_check=[HealthCheck.function_scoped_fixture])
-DATE = re.compile(r"^(\d{1,2} )?([A-Z][a-z]+ )?\d{4}s?$")
+# "1933", "1930s", "March 1933", "17 March 1933", and spans: "1933–1936", "March–July 1918".
+DATE = re.compile(r"^(?:(\d{1,2} )?([A-Z][a-z]+ )?\d{4}s?|\d{4}–\d{4}|[A-Z][a-z]+–[A-Z][a-z]+ \d{4})$")
+
+
+def option_years(option):
+    """Every year a date option may mean: a decade its ten years, a span each year from start to end."""
+    years = [int(y) for y in re.findall(r"\d{4}", option)]
+    if option.endswith("0s"):
+        return set(range(years[0], years[0] + 10))
+    return set(range(min(years), max(years) + 1))
+
+
+def date_shape(option):
+    """An option's format with its numbers and month names left out: every option of a question shares it."""
+    return re.sub(r"\d", "9", re.sub("|".join(MONTHS), "M", option))
+
+
+def true_dates(pool, event):
+    """Every version of the event's date (and of events described the same way), as the cards write them."""
+    out = set()
+    for e in pool.same_events(event):
+        for v in e.versions or ():
+            end = v.values.get("end")
+            end = dt.date.fromisoformat(end) if isinstance(end, str) else end
+            out.add(format_date(v.values["date"], v.values.get("precision", e.precision), end))
+        out.add(format_date(e.date, e.precision, e.end))
+    return out
+
+
+def author_answers(pool, work):
+    """What "X was written by ..." may truly say: the whole authorship ("Victor Serge and Natalia"), or a sole
+    author by any of his names."""
+    out = set()
+    for w in pool.same_works(work):
+        if w.author:
+            out.add(d.fold(author_names(w)))
+            if not w.coauthors:
+                out |= {d.fold(n) for n in (w.author, *w.author_aliases)}
+    return out
+
+
+def any_author(pool, work):
+    """Names of anyone who wrote the work, alone or with others: never a wrong option or a false statement."""
+    names = set(author_answers(pool, work)) | pool.authors_of(work)
+    for w in pool.same_works(work):
+        for coauthor in w.coauthors:
+            for key in pool.people_named.get(d.fold(coauthor), ()):
+                names |= pool.names_of(pool.person[key])
+            names.add(d.fold(coauthor))
+    return names
+
+
+def true_kinds(kind):
+    """A work's kind statement is true of its own kind and of the kind above it (a memoir is non-fiction)."""
+    return {kind, *([KIND_PARENT[kind]] if kind in KIND_PARENT else [])}
 
 
 @pytest.fixture
@@ -32,9 +88,12 @@ def base(facts):
 def option_type(card, pool):
     """What every option of a card's multiple-choice question must be."""
     names = {n for p in pool.people for n in (p.name, *p.aliases)}
+    authorships = {author_names(w) for w in pool.works if w.author}
     work_titles = {t for w in pool.works for t in (w.title, *w.aliases)}
     kind = card.kind
-    if kind in {"person_reverse", "work_author"} or (kind == "cloze" and card.fact_type == "person"):
+    if kind == "work_author":
+        return lambda option: option in names or option in authorships
+    if kind == "person_reverse" or (kind == "cloze" and card.fact_type == "person"):
         return lambda option: option in names
     if kind == "work_reverse" or (kind == "cloze" and card.fact_type == "work"):
         return lambda option: option in work_titles
@@ -69,6 +128,16 @@ def test_every_multiple_choice_question_has_exactly_one_right_option(base, data)
     assert all(map(option_type(card, pool), question.options)), question.options
     assert not d.fold(question.solution["correct"]) or not building._mentions(question.prompt,
                                                                               question.solution["correct"])
+    wrong = [o for o in question.options if o != question.solution["correct"]]
+    fact = building._fact(pool, card)
+    if card.kind == "work_author":  # a coauthor is half of the answer, not a wrong one
+        assert not {d.fold(o) for o in wrong} & any_author(pool, fact), question.options
+    if card.kind == "work_kind":  # related kinds never compete: "an essay" and "a work of non-fiction"
+        kinds = [k for o in question.options for k, name in KIND_NAMES.items() if name == o]
+        assert all(b not in d.related_kinds(a) for a in kinds for b in kinds if a != b), question.options
+    if card.kind == "event_when":
+        assert len({date_shape(o) for o in question.options}) == 1, question.options
+        assert question.solution["correct"] in true_dates(pool, fact)
 
 
 @PROPERTY_SETTINGS
@@ -82,16 +151,16 @@ def test_year_and_date_distractors_are_near_and_never_another_version(base, data
         return
     fact = building._fact(pool, card)
     true_years = pool.years_of_work(fact) if card.kind == "work_year" else pool.years_of_event(fact)
-    right_year = int(re.search(r"\d{4}", question.solution["correct"]).group())
+    right = question.solution["correct"]
+    right_years = option_years(right)
+    assert right_years <= true_years
     for option in question.options:
-        if option == question.solution["correct"]:
+        if option == right:
             continue
-        year = int(re.search(r"\d{4}", option).group())
-        if option.endswith("0s"):
-            assert not any(y // 10 == year // 10 for y in true_years)
-            assert abs(year - right_year // 10 * 10) <= 40
-        else:
-            assert year not in true_years and abs(year - right_year) <= 8
+        # No wrong option is partly right: its years (a decade's ten, a span's every one) miss every version.
+        assert not option_years(option) & true_years, (option, sorted(true_years))
+        assert len(option_years(option)) == len(right_years)  # a span keeps its length, a decade stays one
+        assert abs(min(option_years(option)) - min(right_years)) <= (40 if right.endswith("0s") else 8)
 
 
 @PROPERTY_SETTINGS
@@ -113,16 +182,23 @@ def test_true_false_statements_are_true_or_false_in_the_whole_base(base, data):
         statement_is_true = statement in true_statements or d.fold(statement.split(": ", 1)[1]) in \
             pool.descriptions_of(fact)
     elif card.kind == "work_author":
-        statement_is_true = d.fold(statement.rsplit(" by ", 1)[1].rstrip(".")) in pool.authors_of(fact)
+        stated = d.fold(statement.rsplit(" was written by ", 1)[1].rstrip("."))
+        statement_is_true = stated in author_answers(pool, fact)
+        if not statement_is_true:  # naming only a coauthor is half true: never offered as false
+            assert stated not in any_author(pool, fact), statement
     elif card.kind == "work_year":
         statement_is_true = int(statement.rstrip(".")[-4:]) in pool.years_of_work(fact)
     elif card.kind == "work_kind":
-        statement_is_true = any(statement.endswith(f" {KIND_NAMES[k]}.") for k in pool.kinds_of(fact))
+        kinds = set().union(*(true_kinds(k) for k in pool.kinds_of(fact)))
+        statement_is_true = any(statement.endswith(f" {KIND_NAMES[k]}.") for k in kinds if k in KIND_NAMES)
+        related = set().union(*(d.related_kinds(k) for k in pool.kinds_of(fact)))
+        if not statement_is_true:  # a kind below the work's own is not false either
+            assert not any(statement.endswith(f" {KIND_NAMES[k]}.") for k in related if k in KIND_NAMES)
     else:
         when = statement.split(": ", 1)[0]
-        year = int(re.search(r"\d{4}", when).group())
-        years = pool.years_of_event(fact)
-        statement_is_true = (any(y // 10 == year // 10 for y in years) if when.endswith("0s") else year in years)
+        statement_is_true = when in true_dates(pool, fact)
+        if not statement_is_true:  # false at its precision: no year of it is a year of any version
+            assert not option_years(when) & pool.years_of_event(fact), statement
     assert statement_is_true is (question.solution["correct"] == "True"), statement
 
 
@@ -159,6 +235,8 @@ def test_order_questions_have_four_untied_events(base, data):
     assert len(set(order)) == 4 and sorted(question.options) == sorted(order) and question.options != order
     assert all(spans[i][1] <= spans[i + 1][0] for i in range(3))
     assert grading.grade_order(order, options=question.options, order=order).correct
+    assert spans[-1][0].year - spans[0][0].year <= 12  # close in time
+    assert not [e.description for e in events if text.years_in(e.description)]  # no text states its date
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -179,3 +257,26 @@ def test_a_whole_quiz_asks_each_fact_once_and_never_states_a_typed_answer(base, 
         if question.kind == "typed":
             answer = question.solution["accepted"][0]
             assert not any(building._mentions(other.prompt, answer) for other in questions)
+
+
+@pytest.mark.xfail(strict=True, reason="product bug: distractors.person_names and the work_author branch of "
+                   "building.choices exclude the main author's names but not the coauthors' ('Natalia' is offered "
+                   "as a wrong answer to 'Who wrote The Life and Death of Leon Trotsky?'); remove when fixed")
+def test_a_coauthor_is_never_a_wrong_author(base):
+    """Who wrote a co-written work: the whole authorship is right, and neither author alone is offered as wrong."""
+    pool, cards = base
+    cowritten = [c for c in cards if c.kind == "work_author" and building._fact(pool, c).coauthors]
+    if not cowritten:
+        pytest.skip("no co-written work has a 'Who wrote' card in the real base")
+    for card in cowritten:
+        fact = building._fact(pool, card)
+        assert card.answer == author_names(fact) and " and " in card.answer
+        for seed in range(200):
+            question = building.multiple_choice(card, pool, random.Random(seed))
+            if question is not None:
+                wrong = {d.fold(o) for o in question.options if o != question.solution["correct"]}
+                assert not wrong & any_author(pool, fact), (seed, question.options)
+            statement = building.true_false(card, pool, random.Random(seed))
+            if statement is not None and statement.solution["correct"] == "False":
+                stated = d.fold(statement.prompt.rsplit(" was written by ", 1)[1].rstrip("."))
+                assert stated not in any_author(pool, fact), (seed, statement.prompt)
