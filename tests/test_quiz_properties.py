@@ -259,9 +259,6 @@ def test_a_whole_quiz_asks_each_fact_once_and_never_states_a_typed_answer(base, 
             assert not any(building._mentions(other.prompt, answer) for other in questions)
 
 
-@pytest.mark.xfail(strict=True, reason="product bug: distractors.person_names and the work_author branch of "
-                   "building.choices exclude the main author's names but not the coauthors' ('Natalia' is offered "
-                   "as a wrong answer to 'Who wrote The Life and Death of Leon Trotsky?'); remove when fixed")
 def test_a_coauthor_is_never_a_wrong_author(base):
     """Who wrote a co-written work: the whole authorship is right, and neither author alone is offered as wrong."""
     pool, cards = base

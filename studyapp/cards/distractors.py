@@ -93,7 +93,7 @@ class Pool:
         found = set()
         for w in self.same_works(work):
             if w.author:
-                found |= {fold(n) for n in (w.author, *w.author_aliases)}
+                found |= {fold(n) for n in (w.author, *w.author_aliases, *w.coauthors)}
         return found
 
     def years_of_work(self, work):
