@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from studyapp.cards import text
+from studyapp.facts.timeline import end_of
 
 # Period tags, so a student can study one stretch of Serge's life at a time. ASCII hyphens: the tags are
 # matched inside JSON text, which SQLite stores \u-escaped and PostgreSQL does not.
@@ -258,25 +259,11 @@ def date_question(precision, end):
 
 def span_of(date: dt.date, precision: str, end: dt.date | None = None) -> tuple[dt.date, dt.date]:
     """The first and last day a date may mean at its precision (or its stated end)."""
-    if end is not None:
-        return date, end
-    if precision == "day":
-        return date, date
-    if precision == "month":
-        nxt = dt.date(date.year + (date.month == 12), date.month % 12 + 1, 1)
-        return date, nxt - dt.timedelta(days=1)
-    if precision == "year":
-        return date, dt.date(date.year, 12, 31)
-    decade = date.year // 10 * 10
-    return dt.date(decade, 1, 1), dt.date(decade + 9, 12, 31)
+    return date, end or end_of(date, precision)
 
 
 def version_span(values, fallback_precision="year"):
-    date = values["date"]
-    end = values.get("end")
-    if isinstance(end, str):
-        end = dt.date.fromisoformat(end)
-    return span_of(date, values.get("precision") or fallback_precision, end)
+    return span_of(values["date"], values.get("precision") or fallback_precision, _end(values))
 
 
 # --- people -------------------------------------------------------------------------------------
