@@ -47,8 +47,14 @@ def by_key(specs):
 def test_a_mention_gets_no_cards_of_its_own():
     specs = g.generate_cards(
         [person("gide", "Andre Gide", "French novelist.", weight="mention"),
-         person("vlady", "Vlady", "Serge's son, a painter.", weight="context")], [], [])
+         person("vlady", "Vlady Kibalchich", "Serge's son, a painter.", weight="context")], [], [])
     assert sorted(s.key for s in specs) == ["person:vlady:person_reverse", "person:vlady:person_who"]
+
+
+def test_a_one_word_name_is_asked_only_from_its_description():
+    # "Who was Natalia?" could be anyone; "Who is this? Trotsky's widow ..." has one answer.
+    specs = g.generate_cards([person("natalia", "Natalia", "Trotsky's widow and Serge's co-author.")], [], [])
+    assert [s.key for s in specs] == ["person:natalia:person_reverse"]
 
 
 def test_the_default_author_is_asked_the_other_way_round():
@@ -59,7 +65,34 @@ def test_the_default_author_is_asked_the_other_way_round():
     assert [k for k in specs if k.endswith(":work_author")] == ["work:my-life:work_author"]
     which = specs["work:w3:work_reverse"]
     assert (which.prompt, which.answer) == (
-        "Which novel by Victor Serge: A story set in city 3 during the famine?", "Novel number 3")
+        "Which work by Victor Serge: A story set in city 3 during the famine?", "Novel number 3")
+
+
+def test_a_kind_word_in_the_title_is_not_named_in_the_prompt():
+    works = [work("m", "Memoirs of a Revolutionary", kind="memoir", author="Victor Serge",
+                  description="An autobiography written for the desk drawer"),
+             work("c", "Conquered City", kind="novel", author="Victor Serge",
+                  description="A story of revolutionary Russia without compromise")]
+    specs = by_key(g.generate_cards([], works, []))
+    assert specs["work:m:work_reverse"].prompt == (
+        "Which work by Victor Serge: An autobiography written for the desk drawer?")
+    assert specs["work:c:work_reverse"].prompt == (
+        "Which novel by Victor Serge: A story of revolutionary Russia without compromise?")
+
+
+def test_a_description_echoing_its_title_is_a_leak():
+    works = [work("w", "Witness to the German Revolution", kind="history", author="Victor Serge",
+                  description="Reportage of Germany's abortive revolutions, which he witnessed")]
+    found = [str(v) for v in rules.violations(g.generate_cards([], works, []), [], works, [])]
+    assert found == ["work:w:work_reverse: leak: the prompt states an accepted answer: title word 'witness', "
+                     "title word 'german', title word 'revolution'"]
+
+
+def test_a_pronoun_with_no_one_named_is_unclear():
+    works = [work("p", "Inprecorr", kind="periodical", description="Journal whose French edition he edited")]
+    found = [str(v) for v in rules.violations(g.generate_cards([], works, []), [], works, [])]
+    assert found == ["work:p:work_reverse: unclear: 'he' or 'his' before anyone is named: "
+                     "'Which periodical: Journal whose French edition he edited?'"]
 
 
 def test_coauthors_are_part_of_the_author_answer():
@@ -95,10 +128,8 @@ def test_dates_are_asked_and_accepted_at_their_precision():
         event("cheka", "6 July 1918", dt.date(1918, 7, 6), "day", "Left SRs kill the German ambassador."),
     ]
     specs = by_key(g.generate_cards([], [], events))
-    late = specs["event:late:event_when"]
-    assert (late.prompt, late.answer, late.accepted) == (
-        "In what decade did this happen? Serge writes his notebooks in exile.", "1930s",
-        ["1930s", "the 1930s", "late 1930s"])
+    # A decade is shown on the timeline but never asked: blind raters guessed landmarks' decades.
+    assert "event:late:event_when" not in specs
     assert specs["event:trial:event_when"].accepted == ["1936"]
     assert specs["event:trial:event_when"].topics == ["1936-1947"]
     span = specs["event:orenburg:event_when"]
@@ -108,7 +139,6 @@ def test_dates_are_asked_and_accepted_at_their_precision():
     day = specs["event:cheka:event_when"]
     assert (day.prompt.split("?")[0], day.answer) == ("On what date did this happen", "6 July 1918")
     assert day.accepted == ["6 July 1918", "July 6, 1918", "1918-07-06", "July 1918", "1918-07"]
-    assert "1930" not in late.accepted
     assert rules.violations(list(specs.values()), [], [], events) == []
 
 
@@ -178,9 +208,9 @@ def test_two_cards_with_one_prompt_are_both_dropped():
 
 
 def test_new_cards_are_introduced_core_first_with_decks_interleaved():
-    people = [person("p1", "Anna", "Poet of the city.", weight="context"),
-              person("p2", "Bela", "Painter of the city.")]
-    works = [work("w1", "Red Days", author="Anna", weight="core")]
+    people = [person("p1", "Anna Kis", "Poet of the city.", weight="context"),
+              person("p2", "Bela Nagy", "Painter of the city.")]
+    works = [work("w1", "Red Days", author="Anna Kis", weight="core")]
     events = [event("e1", "1920", dt.date(1920, 1, 1), "year", "The war ends.", weight="core")]
     specs = g.generate_cards(people, works, events)
     assert [(s.intro_rank, s.key) for s in specs][:4] == [
@@ -242,6 +272,6 @@ def test_real_base_cards_follow_every_rule_and_the_first_week_is_core(facts):
     people, works, events = fact_snapshots()
     specs = g.generate_cards(people, works, events)
     assert rules.violations(specs, people, works, events) == []
-    first_week = sorted(specs, key=lambda s: s.intro_rank)[:70]  # ten new cards a day
+    first_week = sorted(specs, key=lambda s: s.intro_rank)[:50]  # ten new cards a day, five days
     assert {s.weight for s in first_week} == {"core"}
     assert {s.deck for s in first_week} == {"people", "works", "events"}

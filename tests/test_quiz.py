@@ -223,10 +223,8 @@ def test_who_wrote_is_not_asked_when_the_author_would_be_the_default_answer(base
     assert (card.prompt, card.answer) == ("Which novel by Victor Serge, published in 1932?", "Conquered City")
 
 
-def test_typed_questions_on_a_decade_accept_the_decade(base):
-    card = Card.objects.get(key="event:twenties:event_when")
-    question = building.typed(card, fact_pool(), random.Random(0))
-    assert grading.grade_typed("the 1920s", accepted=question.solution["accepted"]).correct
+def test_an_event_dated_only_to_a_decade_is_never_asked(base):
+    assert not Card.objects.filter(fact_key="twenties").exists()
 
 
 # --- services ---------------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def true_kinds(kind):
 @pytest.fixture
 def base(facts):
     cards = list(Card.objects.active())
-    assert len(cards) > 100, "the real base should give plenty of cards"
+    assert len(cards) > 80, "the real base should give plenty of cards"
     return fact_pool(), cards
 
 
@@ -251,7 +251,11 @@ def test_a_whole_quiz_asks_each_fact_once_and_never_states_a_typed_answer(base, 
     facts = [f for q in questions for f in q.facts]
     assert len(facts) == len(set(facts))
     assert {q.kind for q in questions} <= kinds
-    if kinds != {"order"} or deck in ("events", "all"):
+    # Order questions need events; true/false statements are made only of dates and authorship, and the real
+    # base asks no authorship (every "Who wrote" would answer Serge or a famous name).
+    impossible = ({"order"} if deck not in ("events", "all") else set()) | (
+        {"true_false"} if deck in ("people", "works") else set())
+    if kinds - impossible:
         assert questions
     for question in questions:
         if question.kind == "typed":
@@ -261,11 +265,17 @@ def test_a_whole_quiz_asks_each_fact_once_and_never_states_a_typed_answer(base, 
 
 def test_a_coauthor_is_never_a_wrong_author(base):
     """Who wrote a co-written work: the whole authorship is right, and neither author alone is offered as wrong."""
-    pool, cards = base
-    cowritten = [c for c in cards if c.kind == "work_author" and building._fact(pool, c).coauthors]
-    if not cowritten:
-        pytest.skip("no co-written work has a 'Who wrote' card in the real base")
-    for card in cowritten:
+    from studyapp.cards.generation import work_cards
+    from studyapp.cards.models import Card
+    from studyapp.cards.services import SYNCED_FIELDS
+
+    pool, _cards = base
+    # The real base asks no "Who wrote" (a mention's card is not made), so ask it of every co-written work here.
+    cowritten = [spec for w in pool.works if w.coauthors
+                 for spec in work_cards(w, reverse_ok=False, author_card_ok=True)]
+    assert cowritten
+    for spec in cowritten:
+        card = Card(id=None, key=spec.key, **{name: getattr(spec, name) for name in SYNCED_FIELDS})
         fact = building._fact(pool, card)
         assert card.answer == author_names(fact) and " and " in card.answer
         for seed in range(200):

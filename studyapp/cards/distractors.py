@@ -122,6 +122,12 @@ def _gap(a, b):
     return max(0, a[0] - b[1], b[0] - a[1])
 
 
+def _minor(fact) -> int:
+    """A fact without cards of its own (a mention, such as a world-famous name) is a last-resort distractor:
+    among the subject's own people and works it stands out, and elimination gives the answer away."""
+    return 0 if fact.weight in g.WEIGHTS else 40
+
+
 def _pick(scored, rng, n):
     """n distinct texts chosen at random among the best-scored few (lower score is closer)."""
     seen, unique = set(), []
@@ -145,7 +151,7 @@ def person_names(pool: Pool, person_key: str | None, *, exclude, rng, n=3, role_
         if other.key == person_key or pool.names_of(other) & excluded:
             continue
         shared = len(roles & set(pool.roles.get(other.key, ())))
-        scored.append((-shared * 20 + _gap(period, _period(other.years)), other.name))
+        scored.append((-shared * 20 + _gap(period, _period(other.years)) + _minor(other), other.name))
     return _pick(scored, rng, n)
 
 
@@ -159,6 +165,8 @@ def descriptions(pool: Pool, person_key: str, *, exclude, rng, n=3) -> list[str]
         if other.key == person_key or fold(other.description) in excluded:
             continue
         if pool.names_of(other) & pool.names_of(me):  # a namesake's description could also be "right"
+            continue
+        if _minor(other):  # a mention's description may say only where the name appears
             continue
         shared = len(roles & set(pool.roles.get(other.key, ())))
         scored.append((-shared * 20 + _gap(_period(me.years), _period(other.years)), other.description))
@@ -180,6 +188,7 @@ def titles(pool: Pool, work_key: str | None, *, exclude, rng, n=3, signature=Non
             score += 0 if other.kind == me.kind else 10
             score += 0 if (me.year and other.year and me.year // 10 == other.year // 10) else 5
             score += 0 if other.author == me.author else 2
+        score += _minor(other)
         scored.append((score, other.title))
     return _pick(scored, rng, n)
 
@@ -237,5 +246,5 @@ def event_descriptions(pool: Pool, event_key: str, *, exclude, rng, n=3) -> list
         o_start, o_end = event_span(other)
         if o_start < end and start < o_end:  # it could have happened "then" as well
             continue
-        scored.append((abs((o_start - start).days) // 365, other.description))
+        scored.append((abs((o_start - start).days) // 365 + _minor(other), other.description))
     return _pick(scored, rng, n)

@@ -59,6 +59,9 @@ KIND_WORDS = {
 WEIGHTS = ("core", "context")  # facts of these weights get cards; a mention gets none
 BLANK = "[...]"
 MIN_WORDS_AROUND_BLANK = 10  # a cloze needs enough of its sentence left to determine the blank
+# Words that lean on what came before the quote: a blank beside them is not determined by the quote alone.
+ANAPHORA = re.compile(r"\b(?:the (?:opposite|same|latter|former|other)|also|too|likewise|another|either)\b",
+                      flags=re.IGNORECASE)
 DEFAULT_SHARE = 5  # no answer may cover more than 1/DEFAULT_SHARE of a kind's cards
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -275,10 +278,13 @@ def person_cards(person, *, reverse_ok):
     disputed = len(_unique(descriptions)) > 1
     base = {"fact_type": "person", "fact_key": person.key, "deck": "people", "topics": topics,
             "citations": _all_cites(person), "weight": person.weight}
-    cards = [CardSpec(
-        key=card_key("person", person.key, "person_who"), kind="person_who", prompt=f"Who was {person.name}?",
-        answer=_versions_answer(person, descriptions), accepted=_unique(descriptions), disputed=disputed, **base,
-    )]
+    cards = []
+    # "Who was Natalia?" could be anyone: a one-word name is asked only the other way round.
+    if len(person.name.split()) > 1:
+        cards.append(CardSpec(
+            key=card_key("person", person.key, "person_who"), kind="person_who", prompt=f"Who was {person.name}?",
+            answer=_versions_answer(person, descriptions), accepted=_unique(descriptions), disputed=disputed, **base,
+        ))
     if reverse_ok and not disputed and not any(text.mentions(person.description, n) for n in names):
         cards.append(CardSpec(
             key=card_key("person", person.key, "person_reverse"), kind="person_reverse",
@@ -323,6 +329,8 @@ def work_cards(work, *, reverse_ok, author_card_ok):
 def work_reverse_prompt(work):
     """"Which novel by Victor Serge: <what it is>?" from the description, else kind, author and year."""
     what = KIND_SHORT[work.kind]
+    if any(text.mentions_stem(t, stem) for t in (work.title, *work.aliases) for stem in KIND_WORDS.get(work.kind, ())):
+        what = "work"  # "Which memoir ...?" would point at "Memoirs of a Revolutionary"
     by = f" by {author_names(work)}" if work.author else ""
     if work.description:
         return f"Which {what}{by}: {work.description.rstrip('.')}?"
@@ -374,6 +382,9 @@ def event_cards(event, *, reverse_ok):
             answer="Sources differ: " + " / ".join(_unique(parts)), accepted=[], disputed=True, **base,
         ))
         return cards
+    if event.precision == "decade" and event.end is None:
+        # "In what decade...?" of a landmark is guessed, not recalled (blind rating): the timeline shows it.
+        return cards
     accepted = []
     for v in versions:
         accepted += date_forms(v["date"], v["precision"], _end(v), v.get("when", ""))
@@ -417,6 +428,8 @@ def cloze_problem(quote, start, end):
         return "the quote starts with a pronoun whose referent is not in it"
     if text.looks_like_reference(quote):
         return "the quote is a bibliographic reference or footnote fragment"
+    if ANAPHORA.search(quote):
+        return "the quote points outside itself ('the opposite program'): its context is not all there"
     conjunction_before = re.search(r"(?:\band|\bor|\bnor|&)$", before)
     conjunction_after = re.match(r"(?:and|or|nor|&)\b", after)
     comma_before, comma_after = before[-1:] in {",", ";", "/"}, after[:1] in {",", ";", "/"}

@@ -19,6 +19,7 @@ META = re.compile(
     r"described by|referred to|the reviewer|the speaker|the article|the author of the (?:article|review)|"
     r"the review|in the notes|in his notebooks' list|figure (?:listed|named))\b",
     flags=re.IGNORECASE)
+DANGLING = re.compile(r"\b(?:he|his|him|she|her)\b", flags=re.IGNORECASE)
 NAME_PARTICLES = {"de", "del", "van", "von", "der", "la", "le", "du", "da", "di", "y", "of", "the", "and", "ii", "i"}
 
 
@@ -45,10 +46,23 @@ def _leaks(spec):
         found += [stem for stem in g.KIND_WORDS.get(kind, ()) if text.mentions_stem(spec.prompt, stem)]
     if spec.kind == "event_when" and text.years_in(spec.prompt):
         found.append(f"the year(s) {', '.join(map(str, text.years_in(spec.prompt)))}")
+    if spec.kind == "work_reverse":
+        described = spec.prompt.split(":", 1)[-1]
+        echoed = dict.fromkeys(w for t in spec.accepted for w in text.shared_words(t, described))
+        found += [f"title word {w!r}" for w in echoed]
     if spec.kind == "work_year" and spec.date_span:
         first, last = spec.date_span
         found += [str(y) for y in text.years_in(spec.prompt) if first.year <= y <= last.year]
     return found
+
+
+def _dangling(spec):
+    """A pronoun in "Which periodical: journal he edited" (no author named) refers to no one in the prompt."""
+    if spec.kind != "work_reverse" or " by " in spec.prompt.split(":", 1)[0]:
+        return None
+    described = spec.prompt.split(":", 1)[-1]
+    named = re.search(r"\b(?:Serge|Victor)\b", described)
+    return DANGLING.search(described[: named.start()] if named else described)
 
 
 def _name_artefacts(name):
@@ -116,6 +130,8 @@ def violations(specs, people, works, events) -> list[Violation]:
             problem = g.cloze_problem(spec.cloze["quote"], start, start + len(spec.answer))
             if problem:
                 found.append(Violation(spec.key, "cloze_undetermined", problem))
+        if _dangling(spec):
+            found.append(Violation(spec.key, "unclear", f"'he' or 'his' before anyone is named: {spec.prompt!r}"))
         if spec.kind in ("person_who", "person_reverse") and fact is not None and META.search(fact.description):
             found.append(Violation(spec.key, "meta_description", "the description is not who the person was"))
         if spec.kind == "event_when" and fact is not None:

@@ -67,3 +67,17 @@ def is_sentence(quote) -> bool:
     body = quote.strip().lstrip("“\"‘'(")
     end = quote.strip().rstrip("”\"’')")
     return bool(body[:1].isupper() and end[-1:] in {".", "!", "?"} and not re.search(r"\(\d+\)", quote))
+
+
+FUNCTION_WORDS = set("the of and a an to in on for by with from about what when who should every know after before "
+                     "into our one two its his her their this that".split())
+
+
+def shared_words(title, description) -> list[str]:
+    """Words of a title that a description echoes, by their first letters ("Witness" in "witnessed",
+    "German" in "Germany"): a reader matches the echo to the title without recalling anything."""
+    found = []
+    for word in fold(title).split():
+        if len(word) >= 4 and word not in FUNCTION_WORDS and mentions_stem(description, word[: max(4, len(word) - 3)]):
+            found.append(word)
+    return found
