@@ -51,6 +51,14 @@ def test_a_mention_gets_no_cards_of_its_own():
     assert sorted(s.key for s in specs) == ["person:vlady:person_reverse", "person:vlady:person_who"]
 
 
+def test_the_subject_is_asked_who_he_was_never_who_is_this():
+    # In a Serge deck "Who is this? Belgian-born revolutionary writer ..." answers itself.
+    works = [work(f"w{i}", f"Novel number {i}", author="Victor Serge", description=f"A story of city {i}")
+             for i in range(6)]
+    specs = g.generate_cards([person("serge", "Victor Serge", "Belgian-born revolutionary writer.")], works, [])
+    assert [s.key for s in specs if s.fact_type == "person"] == ["person:serge:person_who"]
+
+
 def test_a_one_word_name_is_asked_only_from_its_description():
     # "Who was Natalia?" could be anyone; "Who is this? Trotsky's widow ..." has one answer.
     specs = g.generate_cards([person("natalia", "Natalia", "Trotsky's widow and Serge's co-author.")], [], [])
@@ -185,6 +193,9 @@ def test_differing_accounts_become_one_card_about_the_disagreement():
      "In Paris the young [...] founded a movement that changed how a whole generation painted and wrote."),
     ("the young Andre Breton founded a movement that changed how a whole generation painted and wrote", None),
     ("He met Andre Breton in Paris, where a movement changed how a whole generation painted and wrote.", None),
+    # "he" and "the opposite" point outside the quote (blind rating: "the opposite program" of whom?)
+    ("So to remove Trotsky, he favored Andre Breton's minimal aid to industry and concessions to the rich.", None),
+    ("Andre Breton came up with the opposite program, turning a doctrine of the party into a whole theory.", None),
 ])
 def test_a_cloze_blank_must_be_determined_by_its_context(quote, blanked):
     people = [person("breton", "Andre Breton", "French surrealist poet.", quotes=[quote])]

@@ -62,6 +62,7 @@ MIN_WORDS_AROUND_BLANK = 10  # a cloze needs enough of its sentence left to dete
 # Words that lean on what came before the quote: a blank beside them is not determined by the quote alone.
 ANAPHORA = re.compile(r"\b(?:the (?:opposite|same|latter|former|other)|also|too|likewise|another|either)\b",
                       flags=re.IGNORECASE)
+PRONOUN = re.compile(r"\b(?:he|she|they|him|them|his)\b", flags=re.IGNORECASE)
 DEFAULT_SHARE = 5  # no answer may cover more than 1/DEFAULT_SHARE of a kind's cards
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -428,7 +429,7 @@ def cloze_problem(quote, start, end):
         return "the quote starts with a pronoun whose referent is not in it"
     if text.looks_like_reference(quote):
         return "the quote is a bibliographic reference or footnote fragment"
-    if ANAPHORA.search(quote):
+    if ANAPHORA.search(quote) or PRONOUN.search(quote):
         return "the quote points outside itself ('the opposite program'): its context is not all there"
     conjunction_before = re.search(r"(?:\band|\bor|\bnor|&)$", before)
     conjunction_after = re.match(r"(?:and|or|nor|&)\b", after)
@@ -492,16 +493,20 @@ def generate_cards(people, works, events):
     people = sorted((p for p in people if p.weight in WEIGHTS), key=lambda p: (-len(_all_cites(p)), p.key))
     works = sorted((w for w in works if w.weight in WEIGHTS), key=lambda w: (-len(_all_cites(w)), w.key))
     events = [e for e in events if e.weight in WEIGHTS]
-    specs = []
-    descriptions = Counter(text.fold(p.description) for p in people)
-    for person in people:
-        specs += person_cards(person, reverse_ok=descriptions[text.fold(person.description)] == 1)
-
     # "Who wrote ...?" whose answer would be the default guess (the base's own subject) is asked the
     # other way round: "Which novel by Victor Serge: <what it is>?".
     authors = Counter(author_names(w) for w in works if w.author)
     default_authors = {a for a, n in authors.items()
                        if n * DEFAULT_SHARE > sum(authors.values()) >= DEFAULT_SHARE}
+
+    specs = []
+    descriptions = Counter(text.fold(p.description) for p in people)
+    for person in people:
+        # "Who is this? Belgian-born revolutionary writer ..." in a Serge deck answers itself; "Who was
+        # Victor Serge?" stays.
+        specs += person_cards(person, reverse_ok=descriptions[text.fold(person.description)] == 1
+                              and person.name not in default_authors)
+
     signatures = Counter(work_reverse_signature(w) for w in works)
     for work in works:
         signature = work_reverse_signature(work)
