@@ -215,6 +215,18 @@ def test_typed_questions_accept_a_unique_surname(base):
     assert question.solution["accepted"] == ["Boris Souvarine", "Souvarine"]
 
 
+def test_which_novel_offers_only_novels(base):
+    # "Which novel ...?" with a memoir or a history among the options is answered by elimination.
+    pool = fact_pool()
+    card = Card.objects.get(key="work:conquered-city:work_reverse")
+    novels = {w.title for w in pool.works if w.kind == "novel"}
+    offered = set()
+    for seed in range(30):
+        question = building.multiple_choice(card, pool, random.Random(seed))
+        offered |= set(question.options)
+    assert offered <= novels and len(offered) > 4
+
+
 def test_who_wrote_is_not_asked_when_the_author_would_be_the_default_answer(base):
     # Serge wrote 7 of the 9 works: "Who wrote ...?" would nearly always be "Victor Serge".
     assert set(Card.objects.filter(kind="work_author").values_list("fact_key", flat=True)) == {

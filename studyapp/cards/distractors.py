@@ -173,13 +173,18 @@ def descriptions(pool: Pool, person_key: str, *, exclude, rng, n=3) -> list[str]
     return _pick(scored, rng, n)
 
 
-def titles(pool: Pool, work_key: str | None, *, exclude, rng, n=3, signature=None) -> list[str]:
-    """Titles of works of the same kind or decade; never a title of the answer or of a work that fits too."""
+def titles(pool: Pool, work_key: str | None, *, exclude, rng, n=3, signature=None, kinds=None) -> list[str]:
+    """Titles of works of the same kind or decade; never a title of the answer or of a work that fits too.
+
+    `kinds`: when the prompt names the kind ("Which novel by ...?"), only works of those kinds, or a
+    book among novels would be ruled out at a glance."""
     excluded = {fold(x) for x in exclude}
     me = pool.work.get(work_key)
     scored = []
     for other in pool.works:
         if other.key == work_key or {fold(t) for t in (other.title, *other.aliases)} & excluded:
+            continue
+        if kinds is not None and other.kind not in kinds:
             continue
         if signature and (other.kind, other.author, other.year) == signature:
             continue

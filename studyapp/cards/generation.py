@@ -327,11 +327,17 @@ def work_cards(work, *, reverse_ok, author_card_ok):
     return cards
 
 
+def prompt_kind(work) -> str:
+    """The kind a reverse prompt names: "novel", or "work" when the title would echo it ("Which memoir ...?"
+    points at "Memoirs of a Revolutionary")."""
+    if any(text.mentions_stem(t, stem) for t in (work.title, *work.aliases) for stem in KIND_WORDS.get(work.kind, ())):
+        return "work"
+    return KIND_SHORT[work.kind]
+
+
 def work_reverse_prompt(work):
     """"Which novel by Victor Serge: <what it is>?" from the description, else kind, author and year."""
-    what = KIND_SHORT[work.kind]
-    if any(text.mentions_stem(t, stem) for t in (work.title, *work.aliases) for stem in KIND_WORDS.get(work.kind, ())):
-        what = "work"  # "Which memoir ...?" would point at "Memoirs of a Revolutionary"
+    what = prompt_kind(work)
     by = f" by {author_names(work)}" if work.author else ""
     if work.description:
         return f"Which {what}{by}: {work.description.rstrip('.')}?"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from studyapp.cards import distractors as d
 from studyapp.cards import text
-from studyapp.cards.generation import KIND_NAMES, author_names
+from studyapp.cards.generation import KIND_NAMES, author_names, prompt_kind
 from studyapp.quiz.grading import normalize, typo_allowance
 
 MULTIPLE_CHOICE, TYPED, TRUE_FALSE, ORDER = "multiple_choice", "typed", "true_false", "order"
@@ -90,8 +90,9 @@ def choices(card, pool, rng, n=3):
         wrong = d.kinds(fact.kind, avoid=pool.kinds_of(fact), rng=rng, n=n)
     elif kind == "work_reverse":
         right = fact.title
-        wrong = d.titles(pool, fact.key, exclude=card.accepted, rng=rng, n=n,
-                         signature=(fact.kind, fact.author, fact.year))
+        named = prompt_kind(fact) != "work"  # "Which novel ...?": only novels (and their kin) are plausible
+        wrong = d.titles(pool, fact.key, exclude=card.accepted, rng=rng, n=n, signature=(fact.kind, fact.author,
+                         fact.year), kinds=d.related_kinds(fact.kind) if named else None)
     elif kind == "event_when":
         main = fact.versions[0].values if fact.versions else {"date": fact.date, "precision": fact.precision,
                                                               "end": fact.end}
