@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "studyapp.middleware.InputLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "studyapp.middleware.NoStoreMiddleware",
     # Last, as django-axes requires: it turns a lockout raised during authentication into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -144,7 +146,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
+    # Similar to the username, e-mail or name (ratio 0.7 or more), and, below, containing the username at all.
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "studyapp.accounts.validators.UsernameInPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -189,6 +193,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# The API takes small JSON bodies only (a review, a settings change, a quiz answer).
+API_MAX_BODY_BYTES = 64 * 1024
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "studyapp.accounts.backends.TokenWithSettingsAuthentication",
@@ -197,6 +204,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["studyapp.api.parsers.SafeJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
+    # Throttles identify a client as the log-in lockout does: the address the configured number of trusted
+    # proxies saw, never whatever X-Forwarded-For a client sends (DRF trusts the whole header when unset).
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
     "EXCEPTION_HANDLER": "studyapp.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "signup": env_rate("API_THROTTLE_SIGNUP", "20/hour"),

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from studyapp import views
+from studyapp import converters, views
 from studyapp.accounts import views as accounts_views
+
+converters.register()  # before the included URL modules that use <id:...> are imported
 
 urlpatterns = [
     path("", views.landing, name="landing"),

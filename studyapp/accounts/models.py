@@ -15,9 +15,26 @@ def validate_timezone(value):
         raise ValidationError(f"{value!r} is not a known time zone, e.g. Europe/Paris")
 
 
+def _validate_choices(value, known, what, *, allow_empty):
+    """A list of distinct known values: no more items than there are choices, so a setting can never grow
+    into a query too large to run (a hostile PATCH once sent the same deck 40,000 times)."""
+    if not isinstance(value, list) or (not value and not allow_empty):
+        raise ValidationError(f"choose {'zero' if allow_empty else 'one'} or more of {', '.join(known)}")
+    if len(value) > len(known) or len(set(map(str, value))) != len(value):
+        raise ValidationError(f"{what}: each of {', '.join(known)} at most once")
+    unknown = [item for item in value if item not in known]
+    if unknown:
+        raise ValidationError(f"{what}: {str(unknown[0])[:40]!r} is not one of {', '.join(known)}")
+
+
 def validate_decks(value):
-    if not isinstance(value, list) or not value or any(deck not in DECKS for deck in value):
-        raise ValidationError(f"choose one or more of {', '.join(DECKS)}")
+    _validate_choices(value, DECKS, "decks", allow_empty=False)
+
+
+def validate_topics(value):
+    from studyapp.cards.generation import TOPICS  # the periods cards are filed under
+
+    _validate_choices(value, TOPICS, "topics", allow_empty=True)
 
 
 def default_decks():
@@ -36,7 +53,7 @@ class StudySettings(models.Model):
     new_per_day = models.PositiveSmallIntegerField(default=20, validators=[MaxValueValidator(9999)])
     reviews_per_day = models.PositiveSmallIntegerField(default=200, validators=[MaxValueValidator(9999)])
     decks = models.JSONField(default=default_decks, validators=[validate_decks])
-    topics = models.JSONField(default=list, blank=True, help_text="Empty: every topic.")
+    topics = models.JSONField(default=list, blank=True, validators=[validate_topics], help_text="Empty: every topic.")
     quiz_counts_as_review = models.BooleanField(
         default=False, help_text="Quiz answers on cards in study are recorded as reviews (wrong = Again, right = Good)."
     )

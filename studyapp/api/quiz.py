@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from studyapp.converters import MAX_ID
 from studyapp.quiz.building import QUESTION_KINDS
 from studyapp.quiz.models import QuizDeck, QuizMode
 from studyapp.quiz.selectors import get_quiz_for_user, quiz_history
@@ -45,11 +46,13 @@ class QuizCreateSerializer(serializers.Serializer):
 
 
 class AnswerInputSerializer(serializers.Serializer):
-    question = serializers.IntegerField(help_text="A question id of this quiz.")
+    question = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="A question id of this quiz.")
     answer = serializers.JSONField(help_text="The option or typed text; for order questions the options, earliest "
                                              "first.")
 
     def validate_answer(self, value):
+        if "\x00" in str(value):
+            raise serializers.ValidationError("the answer contains a NUL character")
         if isinstance(value, str) and len(value) <= 1000:
             return value
         if isinstance(value, list) and len(value) <= 20 and all(isinstance(v, str) for v in value):
@@ -185,6 +188,6 @@ class QuizAnswerView(APIView):
 
 urlpatterns = [
     path("quizzes/", QuizListCreateView.as_view(), name="api-quizzes"),
-    path("quizzes/<int:pk>/", QuizDetailView.as_view(), name="api-quiz"),
-    path("quizzes/<int:pk>/answers/", QuizAnswerView.as_view(), name="api-quiz-answers"),
+    path("quizzes/<id:pk>/", QuizDetailView.as_view(), name="api-quiz"),
+    path("quizzes/<id:pk>/answers/", QuizAnswerView.as_view(), name="api-quiz-answers"),
 ]

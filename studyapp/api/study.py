@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from studyapp.accounts.models import DECKS, StudySettings, settings_for
 from studyapp.cards.generation import TOPICS
 from studyapp.cards.models import Card
+from studyapp.converters import MAX_ID
 from studyapp.study import scheduling, services
 from studyapp.study.models import ReviewState
 from studyapp.study.selectors import owned_state, study_queue
@@ -57,7 +58,7 @@ class NextView(APIView):
 
 
 class ReviewIn(serializers.Serializer):
-    card = serializers.IntegerField()
+    card = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     rating = serializers.IntegerField(min_value=1, max_value=4)
     review_id = serializers.UUIDField()
     duration_ms = serializers.IntegerField(min_value=0, max_value=86_400_000, required=False, allow_null=True)
@@ -131,8 +132,10 @@ class StateView(APIView):
 
 
 class SettingsSerializer(serializers.ModelSerializer):
-    decks = serializers.ListField(child=serializers.ChoiceField(choices=DECKS), min_length=1)
-    topics = serializers.ListField(child=serializers.ChoiceField(choices=TOPICS), required=False)
+    # Bounded here too, so a list of 200,000 items is refused before each item is checked.
+    decks = serializers.ListField(child=serializers.ChoiceField(choices=DECKS), min_length=1, max_length=len(DECKS))
+    topics = serializers.ListField(child=serializers.ChoiceField(choices=TOPICS), required=False,
+                                   max_length=len(TOPICS))
 
     class Meta:
         model = StudySettings
@@ -165,9 +168,9 @@ urlpatterns = [
     path("study/next/", NextView.as_view(), name="api-study-next"),
     path("reviews/", ReviewView.as_view(), name="api-reviews"),
     path("reviews/undo/", UndoView.as_view(), name="api-reviews-undo"),
-    path("cards/<int:card_id>/suspend/", CardActionView.as_view(action="suspend"), name="api-card-suspend"),
-    path("cards/<int:card_id>/unsuspend/", CardActionView.as_view(action="unsuspend"), name="api-card-unsuspend"),
-    path("cards/<int:card_id>/bury/", CardActionView.as_view(action="bury"), name="api-card-bury"),
-    path("study/cards/<int:card_id>/", StateView.as_view(), name="api-study-state"),
+    path("cards/<id:card_id>/suspend/", CardActionView.as_view(action="suspend"), name="api-card-suspend"),
+    path("cards/<id:card_id>/unsuspend/", CardActionView.as_view(action="unsuspend"), name="api-card-unsuspend"),
+    path("cards/<id:card_id>/bury/", CardActionView.as_view(action="bury"), name="api-card-bury"),
+    path("study/cards/<id:card_id>/", StateView.as_view(), name="api-study-state"),
     path("settings/", SettingsView.as_view(), name="api-settings"),
 ]

@@ -100,6 +100,11 @@ def _review_once(*, user, card, rating, now, review_id, duration_ms, source, exp
         state = ReviewState(user=user, card=card, due=now)  # inserted below; a racing insert fails loudly
     if expected_version is not None and state.version != expected_version:
         raise StaleReview("this card was already answered elsewhere; showing the next card")
+    if state.last_review is not None and state.last_review > now:
+        # `now` was read before this request waited for the lock, and a review stamped later committed
+        # first: apply this one at that review's time, so a card's reviews are stamped in the order they
+        # were applied, last_review never goes back, and undo (latest first) reverses the last one applied.
+        now = state.last_review
     before_full = _full_state(state) if state.reps else None
     before = scheduling.Snapshot.of(state) if state.reps else scheduling.new_snapshot(now)
     after = scheduling.review(before, card_id=card.pk, rating=rating, now=now, desired_retention=retention)
@@ -132,6 +137,8 @@ def _replay(log, *, card, rating, duration_ms):
 @transaction.atomic
 def review_undo(*, user) -> ReviewLog:
     """Undo the user's latest review: restore the exact previous state and remove its log."""
+    # Latest applied first: within a card, reviews are applied under its row lock and stamped in that
+    # order (see _review_once); the id breaks ties between reviews stamped in the same instant.
     log = ReviewLog.objects.select_for_update().filter(user=user).order_by("-reviewed_at", "-pk").first()
     if log is None:
         raise NothingToUndo("there is no review to undo")

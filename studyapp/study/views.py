@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
+from studyapp.converters import MAX_ID
 from studyapp.facts.selectors import scope_from_params
 from studyapp.study import scheduling, services, stats
 from studyapp.study.models import Rating, ReviewState
@@ -30,7 +31,10 @@ def _back_to_study(request):
 
 def _posted_card(request):
     try:
-        return Card.objects.active().get(pk=int(request.POST.get("card", "")))
+        pk = int(request.POST.get("card", ""))
+        if not 0 < pk <= MAX_ID:  # SQLite cannot even look up an id beyond 64 bits
+            raise Card.DoesNotExist
+        return Card.objects.active().get(pk=pk)
     except (ValueError, Card.DoesNotExist):
         raise Http404("no such card") from None
 
