@@ -11,8 +11,10 @@ from django.views.decorators.http import require_http_methods
 from studyapp.accounts.forms import DeleteAccountForm, SignupForm, StudySettingsForm
 from studyapp.accounts.models import settings_for
 from studyapp.accounts.services import WrongPassword, user_data_export, user_delete, user_signup
+from studyapp.accounts.throttles import PASSWORD_CHECK, SIGNUP, throttle_posts
 
 
+@throttle_posts(SIGNUP)
 @require_http_methods(["GET", "POST"])
 def signup(request):
     if request.user.is_authenticated:
@@ -53,6 +55,7 @@ def data_download(request):
 
 
 @login_required
+@throttle_posts(PASSWORD_CHECK)
 @require_http_methods(["GET", "POST"])
 def account_delete(request):
     """"Delete my account", confirmed with the password; logs out and removes every row that is the user's."""
