@@ -181,7 +181,7 @@ def test_differing_accounts_become_one_card_about_the_disagreement():
                               g.Version(two, (cite("refused to jump in", "The review"),))))]
     specs = g.generate_cards([], [], events)
     assert [(s.kind, s.prompt, s.answer) for s in specs] == [(
-        "event_dispute", "What do the sources say about Serge and Trotsky's Fourth International?",
+        "event_dispute", "The sources disagree about Serge and Trotsky's Fourth International. What does each say?",
         "Sources differ: Serge takes part in the congresses of the Fourth International (according to Weissman) / "
         "Serge refuses to join the Fourth International (according to The review)")]
 
@@ -196,6 +196,8 @@ def test_differing_accounts_become_one_card_about_the_disagreement():
     # "he" and "the opposite" point outside the quote (blind rating: "the opposite program" of whom?)
     ("So to remove Trotsky, he favored Andre Breton's minimal aid to industry and concessions to the rich.", None),
     ("Andre Breton came up with the opposite program, turning a doctrine of the party into a whole theory.", None),
+    # nothing but the blank names anyone: "[...] sometimes succumbs to the gossip levelled against him" fits many
+    ("Andre Breton sometimes succumbs to the malicious gossip being levelled against the oldest friends.", None),
 ])
 def test_a_cloze_blank_must_be_determined_by_its_context(quote, blanked):
     people = [person("breton", "Andre Breton", "French surrealist poet.", quotes=[quote])]

@@ -147,7 +147,7 @@ def test_cloze_skips_a_name_shared_by_two_facts():
     a = person("a", "Alexander", "A tsar.", aliases=["Alexander II"],
                quote="Alexander was killed by the People's Will in the streets of the capital.")
     b = person("b", "Alexander Bek", "A writer.", aliases=["Alexander"],
-               quote="Alexander Bek wrote a novel about the long and hungry war years in the east.")
+               quote="Alexander Bek wrote a novel about the long and hungry war years in Siberia.")
     specs = by_key(g.generate_cards([a, b], [], []))
     assert "person:a:cloze" not in specs
     assert specs["person:b:cloze"].answer == "Alexander Bek"

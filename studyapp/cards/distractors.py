@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 
 from studyapp.cards import generation as g
 from studyapp.cards.generation import KIND_NAMES, KIND_PARENT, EventFact, PersonFact, WorkFact
-from studyapp.cards.text import fold
+from studyapp.cards.text import fold, mentions
 
 NEAR_YEARS = (1, 2, 3, 4, 5, 6, 7, 8)  # a plausible wrong year is close to the right one
+NEAR_DATE_YEARS = (1, 2, 3)  # an event's date is shifted less: its era is common knowledge
 SHORTLIST = 8  # pick distractors at random among the most similar few, so quizzes vary
 
 
@@ -122,10 +123,10 @@ def _gap(a, b):
     return max(0, a[0] - b[1], b[0] - a[1])
 
 
-def _minor(fact) -> int:
-    """A fact without cards of its own (a mention, such as a world-famous name) is a last-resort distractor:
+def _minor(fact, penalty=40) -> int:
+    """A fact without cards of its own (a mention, such as a world-famous name) is a late-resort distractor:
     among the subject's own people and works it stands out, and elimination gives the answer away."""
-    return 0 if fact.weight in g.WEIGHTS else 40
+    return 0 if fact.weight in g.WEIGHTS else penalty
 
 
 def _pick(scored, rng, n):
@@ -151,7 +152,9 @@ def person_names(pool: Pool, person_key: str | None, *, exclude, rng, n=3, role_
         if other.key == person_key or pool.names_of(other) & excluded:
             continue
         shared = len(roles & set(pool.roles.get(other.key, ())))
-        scored.append((-shared * 20 + _gap(period, _period(other.years)) + _minor(other), other.name))
+        # A name of the same role beats one of the subject's own circle: a novelist among a wife and a son
+        # is found by elimination. So a mention's penalty here is less than one shared role.
+        scored.append((-shared * 20 + _gap(period, _period(other.years)) + _minor(other, 10), other.name))
     return _pick(scored, rng, n)
 
 
@@ -168,6 +171,8 @@ def descriptions(pool: Pool, person_key: str, *, exclude, rng, n=3) -> list[str]
             continue
         if _minor(other):  # a mention's description may say only where the name appears
             continue
+        if any(mentions(other.description, name) for name in (me.name, *me.aliases)):
+            continue  # "Serge's son ..." cannot be who Serge was: ruled out at a glance
         shared = len(roles & set(pool.roles.get(other.key, ())))
         scored.append((-shared * 20 + _gap(_period(me.years), _period(other.years)), other.description))
     return _pick(scored, rng, n)
@@ -217,9 +222,9 @@ def dates(date: dt.date, precision: str, *, avoid_years, rng, n=3, end: dt.date 
         options = [format_date(shift_date(date, 10 * s), "decade") for s in steps if date.year // 10 + s not in avoid]
     else:
         length = (end.year - date.year) if end else 0
-        steps = [s * d for d in NEAR_YEARS for s in (1, -1)]
-        if end is not None:  # a shifted span must not overlap the right one, or it is partly right
-            steps = [s for s in steps if abs(s) > length]
+        # One to three years off (a span: just clear of itself, or it is partly right). Further off, blind
+        # raters ruled options out by common knowledge ("1914" for a Bolshevik deal, "1926" for the Civil War).
+        steps = [s * (length + d) for d in NEAR_DATE_YEARS for s in (1, -1)]
         options = [format_date(shift_date(date, s), precision, shift_date(end, s) if end else None) for s in steps
                    if not any(date.year + s + k in avoid_years for k in range(length + 1))]
     shortlist = options[: max(SHORTLIST, n)]

@@ -385,7 +385,7 @@ def event_cards(event, *, reverse_ok):
             parts.append(f"{account} (according to {_titles_of(version)})")
         cards.append(CardSpec(
             key=card_key("event", event.key, "event_dispute"), kind="event_dispute",
-            prompt=f"What do the sources say about {event.topic}?",
+            prompt=f"The sources disagree about {event.topic}. What does each say?",
             answer="Sources differ: " + " / ".join(_unique(parts)), accepted=[], disputed=True, **base,
         ))
         return cards
@@ -426,8 +426,10 @@ def events_fitting(events):
 
 # --- cloze --------------------------------------------------------------------------------------
 
-def cloze_problem(quote, start, end):
-    """Why a blank at quote[start:end] would not be determined by its context, or None if it is."""
+def cloze_problem(quote, start, end, common=()):
+    """Why a blank at quote[start:end] would not be determined by its context, or None if it is.
+
+    `common`: names every quote of the base carries (its subject), which tie a blank to no one."""
     before, after = quote[:start].rstrip(), quote[end:].lstrip()
     if not text.is_sentence(quote):
         return "the quote is a fragment, not a whole sentence: what it is about may be cut off"
@@ -448,10 +450,13 @@ def cloze_problem(quote, start, end):
     rest = before + " " + after
     if len(re.findall(r"[^\W\d_]+", rest)) < MIN_WORDS_AROUND_BLANK:
         return "too little context is left around the blank"
+    anchors = set(re.findall(r"(?<!^)(?<![.!?“\"]\s)\b[A-Z][\w’']+|\b\d{4}\b", rest.strip())) - set(common)
+    if not anchors:
+        return "nothing but the blank names anyone, anywhere or any time: the gap fits too many people"
     return None
 
 
-def _blank(quote, terms):
+def _blank(quote, terms, common=()):
     """Blank the first (longest) term found in the quote whose context determines it.
 
     A shorter term inside a longer one is never blanked alone ("Victor [...]" for "Victor Serge").
@@ -464,18 +469,18 @@ def _blank(quote, terms):
         for match in matches:
             if match in inner:
                 continue
-            if cloze_problem(quote, match.start(), match.end()) is None:
+            if cloze_problem(quote, match.start(), match.end(), common) is None:
                 return quote[: match.start()] + BLANK + quote[match.end():], match.group(0)
     return None
 
 
-def cloze_card(fact_type, fact, terms, accepted, what, ambiguous_terms):
+def cloze_card(fact_type, fact, terms, accepted, what, ambiguous_terms, common=()):
     """A cloze from the first citation whose quote determines the answer; shared terms are never blanked."""
     terms = [t for t in terms if t.casefold() not in ambiguous_terms]
     deck = {"person": "people", "work": "works", "event": "events"}[fact_type]
     for version in fact.versions:
         for cite in version.cites:
-            blanked = _blank(cite.quote, terms)
+            blanked = _blank(cite.quote, terms, common)
             if not blanked:
                 continue
             prompt_text, found = blanked
@@ -536,13 +541,16 @@ def generate_cards(people, works, events):
             owners[title.casefold()].add(("work", work.key))
     ambiguous = {term for term, facts in owners.items() if len(facts) > 1}
     # The base's own subject (the default author) is never a blank: it would be the default guess.
+    # The subject's name is in every other quote: it ties a blank to no one ("[...] succumbs to the gossip
+    # levelled against Serge" could be anyone).
+    common = {word for p in people if p.name in default_authors for n in (p.name, *p.aliases) for word in n.split()}
     for person in (p for p in people if p.weight == "core" and p.name not in default_authors):
         names = _unique([person.name, *person.aliases])
-        card = cloze_card("person", person, names, names, "a name", ambiguous)
+        card = cloze_card("person", person, names, names, "a name", ambiguous, common)
         specs += [card] if card else []
     for work in (w for w in works if w.weight == "core"):
         titles = _unique([work.title, *work.aliases])
-        card = cloze_card("work", work, titles, titles, "a title", ambiguous)
+        card = cloze_card("work", work, titles, titles, "a title", ambiguous, common)
         specs += [card] if card else []
     # No year clozes: each repeats its event's "When did this happen?" card with less context.
     topics = {}

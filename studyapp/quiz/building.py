@@ -74,7 +74,9 @@ def choices(card, pool, rng, n=3):
         wrong = d.descriptions(pool, fact.key, exclude=card.accepted, rng=rng, n=n)
     elif kind == "person_reverse":
         right = fact.name
-        wrong = d.person_names(pool, fact.key, exclude=card.accepted, rng=rng, n=n)
+        # Nobody the description itself names ("... whom Serge helped ...") is a plausible answer.
+        named = [name for p in pool.people for name in (p.name, *p.aliases) if text.mentions(card.prompt, name)]
+        wrong = d.person_names(pool, fact.key, exclude=[*card.accepted, *named], rng=rng, n=n)
     elif kind == "work_author":
         right = author_names(fact)
         authors = [w.author for w in pool.same_works(fact) if w.author]
@@ -206,6 +208,8 @@ def true_false(card, pool, rng) -> QuestionSpec | None:
     if card.kind not in TRUE_FALSE_CARD_KINDS:
         return None
     fact = _fact(pool, card)
+    if card.kind == "event_when" and fact is not None and (fact.end is not None or fact.precision == "decade"):
+        return None  # a shifted span or decade overlaps what the sources leave open: neither true nor false
     found = choices(card, pool, rng, n=1)
     if fact is None or found is None:
         return None
