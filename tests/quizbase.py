@@ -34,14 +34,14 @@ EVENTS = [
     ("arrival", "January 1919", "1919-01-01", "month", "Serge arrives in Soviet Russia."),
     ("expelled", "1928", "1928-01-01", "year", "Serge is expelled from the party."),
     ("orenburg", "1933", "1933-01-01", "year", "Serge is deported to Orenburg."),
-    ("released", "1936", "1936-01-01", "year", "Serge is released and leaves the USSR."),
+    ("released", "1936", "1936-01-01", "year", "Serge leaves the USSR with his family."),
     ("mexico", "1941", "1941-01-01", "year", "Serge reaches Mexico."),
     ("death", "17 November 1947", "1947-11-17", "day", "Serge dies in Mexico City."),
     ("twenties", "1920s", "1920-01-01", "decade", "Serge works for the Comintern."),
     # Around Orenburg, enough close events for order questions, some overlapping (ties an order must avoid):
     ("trotsky-deported", "1929", "1929-01-01", "year", "Trotsky is deported from the USSR."),
     ("kirov", "1 December 1934", "1934-12-01", "day", "Kirov is assassinated in Leningrad."),
-    ("first-trial", "August 1936", "1936-08-01", "month", "The first Moscow trial is held."),
+    ("first-trial", "August 1936", "1936-08-01", "month", "A Moscow trial of old Bolsheviks is held."),
     ("poum", "1937", "1937-01-01", "year", "Serge defends the POUM in the French press."),
 ]
 # Spans: (key, when, date, end, precision, description).

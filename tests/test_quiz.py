@@ -126,6 +126,20 @@ def test_order_spans_cover_every_version_of_a_disputed_date(base):
     assert distractors.event_span(pool.event["arrival"]) == (dt.date(1918, 1, 1), dt.date(1919, 2, 1))
 
 
+def test_order_questions_never_show_sequence_words(base):
+    # "arrested again", "returns", "after his articles": blind raters ordered such events by their wording.
+    pool = fact_pool()
+    from studyapp.facts.models import Event
+
+    Event.objects.filter(key="kirov").update(description="Kirov is murdered, and the terror begins again.")
+    from studyapp.quiz.selectors import forget_fact_pool
+
+    forget_fact_pool()
+    pool = fact_pool()
+    assert not building._orderable(pool.event["kirov"])
+    assert building.order("kirov", pool, random.Random(0), allowed=set(pool.event), used=set()) is None
+
+
 def test_order_questions_have_four_events_none_tied(base):
     pool = fact_pool()
     # An event whose description states its year gives its place away: never part of an order question.

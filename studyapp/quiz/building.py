@@ -6,6 +6,7 @@ and a prompt that does not give the answer away. A card that cannot make a fair 
 """
 
 import random
+import re
 from dataclasses import dataclass, field
 
 from studyapp.cards import distractors as d
@@ -221,15 +222,26 @@ def true_false(card, pool, rng) -> QuestionSpec | None:
                  expected=expected, solution={"correct": TRUE if truth else FALSE})
 
 
+# Words that place an event in a sequence ("arrested again", "returns", "after his articles"): blind raters
+# ordered such events from their wording alone.
+SEQUENCE_CUES = re.compile(r"\b(?:again|return\w*|back|after\w*|before|later|first|then|still|finally|now|"
+                           r"hoping|released|until|last|former\w*|earlier|previous\w*|already|re-\w+)\b",
+                           flags=re.IGNORECASE)
+
+
+def _orderable(event) -> bool:
+    return not text.years_in(event.description) and not SEQUENCE_CUES.search(event.description)
+
+
 def order(anchor_key, pool, rng, *, allowed, used) -> QuestionSpec | None:
     """Four events to order, no two overlapping at their precision (nor in any disputed version)."""
     anchor = pool.event.get(anchor_key)
-    if anchor is None or text.years_in(anchor.description):
+    if anchor is None or not _orderable(anchor):
         return None
     first = d.event_span(anchor)[0]
-    # Shown texts never state their dates, and the events lie close in time.
+    # Shown texts never state their dates nor their place in a sequence, and the events lie close in time.
     candidates = [pool.event[k] for k in sorted(allowed) if k != anchor_key and f"event:{k}" not in used
-                  and k in pool.event and not text.years_in(pool.event[k].description)
+                  and k in pool.event and _orderable(pool.event[k])
                   and abs(d.event_span(pool.event[k])[0].year - first.year) <= ORDER_WINDOW]
     rng.shuffle(candidates)
     chosen = [anchor]
