@@ -74,6 +74,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "studyapp.accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0, minimum=0)
+# The lockout identifies a client exactly as every throttle does (DRF's get_ident with NUM_PROXIES below):
+# django-ipware is not installed, so axes would otherwise see only the balancer's address.
+AXES_CLIENT_IP_CALLABLE = "studyapp.accounts.throttles.by_address"
 
 # Throttle counters and other shared state live in a cache every worker process shares: the
 # database by default, Redis when REDIS_URL is set. Never per-process memory.

@@ -217,3 +217,28 @@ def test_api_responses_are_not_stored(alice_api):
 def test_the_landing_page_for_a_visitor_may_be_cached(client):
     assert "no-store" not in client.get("/").get("Cache-Control", "")
 
+
+
+def test_the_login_lockout_ignores_a_forged_forwarded_for(alice, client):
+    for i in range(5):
+        client.post("/accounts/login/", {"username": "alice", "password": "nope-nope"},
+                    HTTP_X_FORWARDED_FOR=f"198.51.100.{i}")
+    locked = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD},
+                         HTTP_X_FORWARDED_FOR="198.51.100.99")
+    assert locked.status_code == 429
+
+
+def test_behind_one_proxy_the_lockout_counts_the_address_the_proxy_saw(alice, client, settings):
+    # What DJANGO_PROXY_COUNT=1 sets (settings signals reload DRF's copy).
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "alice", "password": "nope-nope"},
+                    HTTP_X_FORWARDED_FOR="203.0.113.5", REMOTE_ADDR="10.0.0.1")
+    locked = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD},
+                         HTTP_X_FORWARDED_FOR="203.0.113.5", REMOTE_ADDR="10.0.0.1")
+    assert locked.status_code == 429
+    # Another client behind the same balancer is not locked out of alice's account.
+    other = client.post("/accounts/login/", {"username": "alice", "password": PASSWORD},
+                        HTTP_X_FORWARDED_FOR="203.0.113.6", REMOTE_ADDR="10.0.0.1")
+    assert other.status_code == 302

@@ -55,6 +55,54 @@ def wait_until_up(base, server, deadline=60.0):
     raise SystemExit(f"fuzz: the server did not answer on {base} within {deadline:.0f}s")
 
 
+# Odd shapes a hostile probe sent (issue 15): each must get a 4xx with a message, never a 5xx.
+DEEP = "[" * 1000 + "]" * 1000
+HUGE = str(2**64)
+
+
+def odd_inputs(token: str) -> list[tuple[str, str, bytes | None, dict]]:
+    """(method, path, body, headers) for every odd-input shape, with and without the user's token."""
+    auth = {"Authorization": f"Token {token}"}
+    json_type = {"Content-Type": "application/json"}
+    shapes = [
+        ("POST", "/api/auth/token/", DEEP.encode(), json_type),  # unauthenticated, nested 1000 deep
+        ("POST", "/api/auth/signup/", DEEP.encode(), json_type),
+        ("POST", "/api/reviews/", DEEP.encode(), {**json_type, **auth}),
+        ("PATCH", "/api/settings/", DEEP.encode(), {**json_type, **auth}),
+        ("POST", "/api/quizzes/", DEEP.encode(), {**json_type, **auth}),
+        ("PATCH", "/api/settings/", json.dumps({"decks": ["people"] * 5000}).encode(), {**json_type, **auth}),
+        ("PATCH", "/api/settings/", json.dumps({"topics": ["1917-1921"] * 2000}).encode(), {**json_type, **auth}),
+        ("PATCH", "/api/settings/", json.dumps({"decks": ["people"] * 40000}).encode(), {**json_type, **auth}),
+        ("PATCH", "/api/settings/", json.dumps({"timezone": "UTC\x00"}).encode(), {**json_type, **auth}),
+        ("POST", "/api/reviews/", json.dumps({"card": int(HUGE), "rating": 3,
+                                               "review_id": "6a2f41a3-c54c-4b5a-a4a1-6e5d2e2b1c11"}).encode(),
+         {**json_type, **auth}),
+        ("POST", "/api/quizzes/1/answers/", json.dumps({"question": int(HUGE), "answer": "x"}).encode(),
+         {**json_type, **auth}),
+        ("POST", "/api/quizzes/1/answers/", json.dumps({"question": 1, "answer": "a\x00b"}).encode(),
+         {**json_type, **auth}),
+        ("POST", f"/api/cards/{HUGE}/suspend/", None, auth),
+        ("GET", f"/api/study/cards/{HUGE}/", None, auth),
+        ("GET", f"/api/quizzes/{HUGE}/", None, auth),
+        ("GET", "/api/study/next/?deck=%00", None, auth),
+        ("GET", "/search/?q=ab%00cd", None, {}),
+        ("GET", "/people/?q=%00", None, {}),
+        ("GET", "/timeline/?period=%00", None, {}),
+        ("GET", f"/quiz/{HUGE}/", None, {}),
+        ("POST", "/api/auth/signup/", b"{" * 70000, json_type),  # above the body limit
+    ]
+    return shapes
+
+
+def send(base, method, path, body, headers, timeout=10.0):
+    req = urllib.request.Request(f"{base}{path}", data=body, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def count_lines(path: Path) -> int:
     return sum(1 for _ in path.open()) if path.exists() else 0
 
@@ -114,6 +162,13 @@ def main() -> int:
         print(f"fuzz: schemathesis (seed {seed}, {max_examples} examples per operation, checks {CHECKS})",
               flush=True)
         result = subprocess.run(command, cwd=scratch, env={**env, "SCHEMATHESIS_TELEMETRY": "false"})
+        odd = [(method, path, send(base, method, path, body, headers)) for method, path, body, headers
+               in odd_inputs(token)]
+        server_errors = [(method, path, status) for method, path, status in odd if status >= 500]
+        print(f"fuzz: {len(odd)} odd-input requests (deep JSON, NUL characters, ids beyond 64 bits, list bombs, "
+              f"oversized bodies): {len(server_errors)} server errors")
+        for failure in server_errors:
+            print(f"fuzz: server error for {failure}")
         time.sleep(0.5)  # let gunicorn flush its access log
         sent = count_lines(access_log) - before
         errors = [line for line in (scratch / "error.log").read_text().splitlines() if "Traceback" in line]
@@ -124,7 +179,7 @@ def main() -> int:
         if sent < min_requests:
             print(f"fuzz: fewer than {min_requests} requests were sent")
             return 1
-        return 1 if result.returncode or errors else 0
+        return 1 if result.returncode or errors or server_errors else 0
     finally:
         if server is not None:
             server.terminate()
