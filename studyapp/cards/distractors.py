@@ -141,8 +141,12 @@ def _pick(scored, rng, n):
     return rng.sample(shortlist, n) if len(shortlist) >= n else []
 
 
-def person_names(pool: Pool, person_key: str | None, *, exclude, rng, n=3, role_hint=(), years=()) -> list[str]:
-    """Names of other people of a similar role and period; none that is a name of the answer."""
+def person_names(pool: Pool, person_key: str | None, *, exclude, rng, n=3, role_hint=(), years=(),
+                 same_role=False) -> list[str]:
+    """Names of other people of a similar role and period; none that is a name of the answer.
+
+    same_role: only people sharing a role with the answer (blind raters ruled out a dictator among the
+    options for "Serge's second wife" at a glance); none at all if too few do."""
     excluded = {fold(x) for x in exclude}
     me = pool.person.get(person_key)
     roles = set(pool.roles.get(person_key, ())) | set(role_hint)
@@ -152,13 +156,15 @@ def person_names(pool: Pool, person_key: str | None, *, exclude, rng, n=3, role_
         if other.key == person_key or pool.names_of(other) & excluded:
             continue
         shared = len(roles & set(pool.roles.get(other.key, ())))
+        if same_role and not shared:
+            continue
         # A name of the same role beats one of the subject's own circle: a novelist among a wife and a son
         # is found by elimination. So a mention's penalty here is less than one shared role.
         scored.append((-shared * 20 + _gap(period, _period(other.years)) + _minor(other, 10), other.name))
     return _pick(scored, rng, n)
 
 
-def descriptions(pool: Pool, person_key: str, *, exclude, rng, n=3) -> list[str]:
+def descriptions(pool: Pool, person_key: str, *, exclude, rng, n=3, same_role=False) -> list[str]:
     """Descriptions of other people of a similar role and period; never a version of this person's."""
     me = pool.person[person_key]
     excluded = {fold(x) for x in exclude} | pool.descriptions_of(me)
@@ -174,6 +180,8 @@ def descriptions(pool: Pool, person_key: str, *, exclude, rng, n=3) -> list[str]
         if any(mentions(other.description, name) for name in (me.name, *me.aliases)):
             continue  # "Serge's son ..." cannot be who Serge was: ruled out at a glance
         shared = len(roles & set(pool.roles.get(other.key, ())))
+        if same_role and not shared:
+            continue
         scored.append((-shared * 20 + _gap(_period(me.years), _period(other.years)), other.description))
     return _pick(scored, rng, n)
 

@@ -72,12 +72,12 @@ def choices(card, pool, rng, n=3):
     kind = card.kind
     if kind == "person_who":
         right = fact.versions[0].values["description"] if fact.versions else fact.description
-        wrong = d.descriptions(pool, fact.key, exclude=card.accepted, rng=rng, n=n)
+        wrong = d.descriptions(pool, fact.key, exclude=card.accepted, rng=rng, n=n, same_role=True)
     elif kind == "person_reverse":
         right = fact.name
         # Nobody the description itself names ("... whom Serge helped ...") is a plausible answer.
         named = [name for p in pool.people for name in (p.name, *p.aliases) if text.mentions(card.prompt, name)]
-        wrong = d.person_names(pool, fact.key, exclude=[*card.accepted, *named], rng=rng, n=n)
+        wrong = d.person_names(pool, fact.key, exclude=[*card.accepted, *named], rng=rng, n=n, same_role=True)
     elif kind == "work_author":
         right = author_names(fact)
         authors = [w.author for w in pool.same_works(fact) if w.author]
