@@ -400,13 +400,13 @@ def test_quiz_me_on_this_limits_the_quiz_api_and_page(client, facts, alice, alic
     assert bad.status_code == 400 and bad.json()["errors"]["scope"] == ["no person 'nobody'"]
 
     client.force_login(alice)
-    setup = client.get("/quiz/?scope=person:victor-serge").content.decode()
-    assert 'name="scope" value="person:victor-serge"' in setup and "Only cards about <strong>Victor Serge" in setup
+    setup = client.get("/quiz/?scope=person:panait-istrati").content.decode()
+    assert 'name="scope" value="person:panait-istrati"' in setup and "Only cards about <strong>Panait Istrati" in setup
     made = client.post("/quiz/", {"deck": "all", "size": 5, "kinds": ["multiple_choice", "typed"], "mode": "all",
-                                  "scope": "person:victor-serge"})
+                                  "scope": "person:panait-istrati"})
     assert made.status_code == 302
     quiz = Quiz.objects.filter(user=alice).latest("pk")
-    assert {f for q in quiz.questions.all() for f in q.facts} == {"person:victor-serge"}
+    assert {f for q in quiz.questions.all() for f in q.facts} == {"person:panait-istrati"}
 
 
 def test_fact_pages_offer_study_this_and_quiz_me_to_a_signed_in_user(client, small, alice):

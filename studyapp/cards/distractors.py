@@ -14,7 +14,7 @@ from studyapp.cards.generation import KIND_NAMES, KIND_PARENT, EventFact, Person
 from studyapp.cards.text import fold, mentions
 
 NEAR_YEARS = (1, 2, 3, 4, 5, 6, 7, 8)  # a plausible wrong year is close to the right one
-NEAR_DATE_YEARS = (1, 2, 3)  # an event's date is shifted less: its era is common knowledge
+NEAR_DATE_YEARS = (1, 2)  # an event's date is shifted less: its era is common knowledge
 SHORTLIST = 8  # pick distractors at random among the most similar few, so quizzes vary
 
 
@@ -230,7 +230,7 @@ def dates(date: dt.date, precision: str, *, avoid_years, rng, n=3, end: dt.date 
         options = [format_date(shift_date(date, 10 * s), "decade") for s in steps if date.year // 10 + s not in avoid]
     else:
         length = (end.year - date.year) if end else 0
-        # One to three years off (a span: just clear of itself, or it is partly right). Further off, blind
+        # One or two years off (a span: just clear of itself, or it is partly right). Further off, blind
         # raters ruled options out by common knowledge ("1914" for a Bolshevik deal, "1926" for the Civil War).
         steps = [s * (length + d) for d in NEAR_DATE_YEARS for s in (1, -1)]
         options = [format_date(shift_date(date, s), precision, shift_date(end, s) if end else None) for s in steps
