@@ -81,7 +81,7 @@ def true_kinds(kind):
 @pytest.fixture
 def base(facts):
     cards = list(Card.objects.active())
-    assert len(cards) > 60, "the real base should give plenty of cards"
+    assert len(cards) > 50, "the real base should give plenty of cards"
     return fact_pool(), cards
 
 

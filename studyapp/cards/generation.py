@@ -378,16 +378,9 @@ def event_cards(event, *, reverse_ok):
     descriptions = _unique([v.get("description") or event.description for v in versions])
     cards = []
     if len(descriptions) > 1 and event.topic:
-        # Sources give different accounts of what happened: the card is the disagreement itself.
-        parts = []
-        for version in event.versions:
-            account = (version.values.get("description") or event.description).rstrip(".")
-            parts.append(f"{account} (according to {_titles_of(version)})")
-        cards.append(CardSpec(
-            key=card_key("event", event.key, "event_dispute"), kind="event_dispute",
-            prompt=f"The sources disagree about {event.topic}. What does each say?",
-            answer="Sources differ: " + " / ".join(_unique(parts)), accepted=[], disputed=True, **base,
-        ))
+        # Sources give different accounts of what happened. Blind raters (three rounds) found "The sources
+        # disagree about X: what does each say?" neither recallable nor gradable, so the disagreement is
+        # shown on the event's page and the timeline, with each version's sources, and asked nowhere.
         return cards
     if event.precision == "decade" and event.end is None:
         # "In what decade...?" of a landmark is guessed, not recalled (blind rating): the timeline shows it.
@@ -611,7 +604,7 @@ def drop_shared_prompts(specs):
 # The order a new learner meets cards: the direct card of each core fact first (who was, when, which
 # work), then the other ways of asking about core facts, then context facts the same way; decks
 # interleaved so a first week mixes people, events and works.
-PRIMARY_KINDS = ("person_who", "event_when", "work_reverse", "work_author", "event_dispute")
+PRIMARY_KINDS = ("person_who", "event_when", "work_reverse", "work_author")
 
 
 def rank_for_introduction(specs):
