@@ -286,3 +286,12 @@ def test_real_base_cards_follow_every_rule_and_the_first_week_is_core(facts):
     first_week = sorted(specs, key=lambda s: s.intro_rank)[:40]  # ten new cards a day, four days
     assert {s.weight for s in first_week} == {"core"}
     assert {s.deck for s in first_week} == {"people", "works", "events"}
+
+
+def test_a_prompt_naming_another_cards_answer_is_a_cross_leak():
+    people = [person("vlady", "Vlady Kibalchich", "Serge's son, a painter.", aliases=["Vlady"])]
+    events = [event("orenburg", "1933", dt.date(1933, 1, 1), "year", "Serge and his son Vlady nearly starve.")]
+    specs = g.generate_cards(people, [], events)
+    found = [str(v) for v in rules.violations(specs, people, [], events) if v.rule == "cross_leak"]
+    assert found == ["event:orenburg:event_when: cross_leak: the prompt names 'Vlady', the answer of "
+                     "person:vlady:person_reverse"]

@@ -136,6 +136,7 @@ def violations(specs, people, works, events) -> list[Violation]:
             found.append(Violation(spec.key, "meta_description", "the description is not who the person was"))
         if spec.kind == "event_when" and fact is not None:
             found += _date_violations(spec, fact)
+    found += _cross_leaks(specs)
     for kind, kind_specs in by_kind.items():
         if len(kind_specs) < g.DEFAULT_SHARE:
             continue
@@ -146,6 +147,26 @@ def violations(specs, people, works, events) -> list[Violation]:
                 keys = [s.key for s in kind_specs if g.answer_identity(s) == answer]
                 found += [Violation(k, "default_answer", f"{count} of {len(kind_specs)} {kind} cards answer "
                                                          f"{answer!r}") for k in keys]
+    return found
+
+
+NAMED_ANSWER_KINDS = ("person_reverse", "work_reverse", "cloze")  # answers that are a name or a title
+
+
+def _cross_leaks(specs):
+    """A prompt that names another fact's name or title answer gives that card away to anyone who studies
+    both ("... his son Vlady ..." beside "Who is this? Serge's son ..."). A fact's own cards may share it."""
+    found = []
+    for spec in specs:
+        if spec.kind not in NAMED_ANSWER_KINDS:
+            continue
+        for other in specs:
+            if other.sibling_key == spec.sibling_key:
+                continue
+            named = [a for a in spec.accepted if len(text.fold(a)) > 3 and text.mentions(other.prompt, a)]
+            if named:
+                found.append(Violation(other.key, "cross_leak", f"the prompt names {named[0]!r}, the answer of "
+                                                               f"{spec.key}"))
     return found
 
 
