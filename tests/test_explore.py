@@ -20,6 +20,7 @@ from studyapp.quiz.models import Quiz
 from studyapp.study import scheduling, services
 from studyapp.study.models import ReviewState
 from tests import factbase
+from tests.test_study import expected_fsrs_in_study_days, study_date
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -280,10 +281,11 @@ def test_mastery_is_the_mean_fsrs_retrievability_of_studied_cards_and_counts_the
     scheduler = fsrs.Scheduler(desired_retention=0.9, enable_fuzzing=False)
     expected = []
     for card in cards[:2]:
-        direct = fsrs.Card(card_id=card.pk, due=history[card.pk][0][1])
         for rating, at in history[card.pk]:
             _review(alice, card, rating, at)
-            direct, _ = scheduler.review_card(direct, fsrs.Rating(rating), review_datetime=at)
+        # fsrs itself, with time counted in study days (UTC, starting at 04:00) as the app counts it
+        direct = expected_fsrs_in_study_days(card.pk, history[card.pk])
+        direct.last_review = now - dt.timedelta(days=(study_date(now) - study_date(direct.last_review)).days)
         expected.append(scheduler.get_card_retrievability(direct, current_datetime=now))
     key = "work:witness-to-the-german-revolution"
     mastery = mastery_for(alice, now, [key])[key]

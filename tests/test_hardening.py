@@ -73,12 +73,12 @@ def test_eight_different_reviews_of_one_card_are_serialized_and_none_is_lost(ali
     assert len(logs) == THREADS
     # Replaying the logs in the order they were written gives exactly the stored state.
     snapshot = scheduling.new_snapshot(logs[0].reviewed_at)
-    for log in logs:
+    for reps, log in enumerate(logs):
         assert (log.state_before is None) == (log is logs[0])
         if log.state_before is not None:
             assert scheduling.Snapshot.from_json(log.state_before) == snapshot
-        snapshot = scheduling.review(snapshot, card_id=card.pk, rating=log.rating, now=log.reviewed_at,
-                                     desired_retention=0.9)
+        snapshot = scheduling.review(snapshot, card_id=card.pk, reps=reps, rating=log.rating, now=log.reviewed_at,
+                                     desired_retention=0.9, days=scheduling.StudyDays("UTC", 4))
     state = ReviewState.objects.get(user=alice, card=card)
     assert scheduling.Snapshot.of(state) == snapshot
     assert state.reps == THREADS

@@ -14,7 +14,11 @@ from tests.test_study import make_cards
 
 # Inside a test every transaction is a savepoint, and SAVEPOINT/RELEASE are counted as queries;
 # in production a request's transaction adds none. The budgets below count them anyway.
-BUDGETS = {"next": 4, "study_page": 4, "review": 8, "quiz_create": 10, "stats": 12}
+# Issue 16 raised two: the study page reads how many cards are due on the days its buttons could send
+# the card to (the load balancer; one grouped query, skipped when no rating has a choice of days), and a
+# review also writes its row of the undo stack and reads that same load (8 → 10; a new card's first
+# answers, which have no choice of days, take 9). /api/study/next/ had the room for its one.
+BUDGETS = {"next": 4, "study_page": 5, "review": 10, "quiz_create": 10, "stats": 12}
 
 
 def queries(call):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 import fsrs
 import pytest
@@ -39,6 +40,25 @@ def expected_fsrs(card_id, ratings_and_times, retention=0.9):
     return card
 
 
+def study_date(moment, *, zone="UTC", day_start=4):
+    """The study day of a moment, written out independently of the app's StudyDays."""
+    local = moment.astimezone(ZoneInfo(zone))
+    return (local - dt.timedelta(hours=day_start)).date() if local.hour < day_start else local.date()
+
+
+def expected_fsrs_in_study_days(card_id, ratings_and_times, retention=0.9, *, zone="UTC", day_start=4):
+    """fsrs itself, told that the time since the last review is the number of study days between them."""
+    scheduler = fsrs.Scheduler(desired_retention=retention, enable_fuzzing=False)
+    card = fsrs.Card(card_id=card_id, due=ratings_and_times[0][1])
+    for rating, at in ratings_and_times:
+        if card.last_review is not None:
+            elapsed = (study_date(at, zone=zone, day_start=day_start)
+                       - study_date(card.last_review, zone=zone, day_start=day_start)).days
+            card.last_review = at - dt.timedelta(days=elapsed)
+        card, _ = scheduler.review_card(card, fsrs.Rating(rating), review_datetime=at)
+    return card
+
+
 # --- scheduling equals fsrs -----------------------------------------------------------------------
 
 @pytest.mark.django_db
@@ -48,11 +68,17 @@ def test_each_rating_gives_what_fsrs_computes(alice, rating):
     result = review(alice, card, rating, NOON)
     expected = expected_fsrs(card.pk, [(rating, NOON)])
     state = ReviewState.objects.get(user=alice, card=card)
-    assert (state.state, state.step, state.due, state.last_review) == (
-        int(expected.state), expected.step, expected.due, expected.last_review)
+    assert (state.state, state.step, state.last_review) == (int(expected.state), expected.step, expected.last_review)
     assert state.stability == pytest.approx(expected.stability, abs=0)
     assert state.difficulty == pytest.approx(expected.difficulty, abs=0)
-    assert result.created is True and result.as_dict()["due"] == expected.due.isoformat()
+    if rating == 4:
+        # A review interval: fsrs's 8 days, fuzzed within Anki's range (6-10 study days), due from the
+        # start of that study day (04:00 UTC here).
+        assert (expected.due - NOON).days == 8
+        assert state.due in [dt.datetime(2026, 3, 10 + n, 4, 0, tzinfo=UTC) for n in range(6, 11)]
+    else:
+        assert state.due == expected.due  # a learning step: minutes, exactly as fsrs gives them
+    assert result.created is True and result.as_dict()["due"] == state.due.isoformat()
 
 
 @pytest.mark.django_db
@@ -65,11 +91,13 @@ def test_learning_steps_then_review_then_lapse(alice):
     review(alice, card, 3, second)
     state.refresh_from_db()
     expected = expected_fsrs(card.pk, [(3, NOON), (3, second)])
-    assert (state.state, state.step, state.due) == (2, None, expected.due)
-    review(alice, card, 1, expected.due)
+    # fsrs's 2 days (too short to fuzz), due from the start of that study day
+    assert (expected.due - second).days == 2
+    assert (state.state, state.step, state.due) == (2, None, dt.datetime(2026, 3, 12, 4, 0, tzinfo=UTC))
+    review(alice, card, 1, state.due)
     state.refresh_from_db()
     assert (state.state, state.step, state.lapses, state.reps) == (3, 0, 1, 3)
-    assert state.due == expected.due + dt.timedelta(minutes=10)
+    assert state.due == dt.datetime(2026, 3, 12, 4, 10, tzinfo=UTC)
 
 
 @pytest.mark.django_db
@@ -79,13 +107,18 @@ def test_desired_retention_changes_the_interval(alice):
     prefs.save()
     card = make_cards(1)[0]
     review(alice, card, 4, NOON)
-    assert ReviewState.objects.get(user=alice, card=card).due == expected_fsrs(card.pk, [(4, NOON)], 0.8).due
+    # fsrs gives 28 days at 0.8 (8 at 0.9); fuzzed within 26-30 study days
+    assert (expected_fsrs(card.pk, [(4, NOON)], 0.8).due - NOON).days == 28
+    due = ReviewState.objects.get(user=alice, card=card).due
+    assert due in [dt.datetime(2026, 3, 10, 4, 0, tzinfo=UTC) + dt.timedelta(days=n) for n in range(26, 31)]
 
 
 def test_interval_previews_and_formatting():
     snapshot = scheduling.new_snapshot(NOON)
-    intervals = scheduling.preview_intervals(snapshot, card_id=1, now=NOON, desired_retention=0.9)
-    assert {r: scheduling.format_interval(d) for r, d in intervals.items()} == {1: "1m", 2: "6m", 3: "10m", 4: "8d"}
+    intervals = scheduling.preview_intervals(snapshot, card_id=1, reps=0, now=NOON, desired_retention=0.9,
+                                             days=scheduling.StudyDays("UTC", 4))
+    # Easy: fsrs's 8 days, fuzzed within 6-10 (for card 1's first review, to 9)
+    assert {r: scheduling.format_interval(d) for r, d in intervals.items()} == {1: "1m", 2: "6m", 3: "10m", 4: "9d"}
     assert [scheduling.format_interval(dt.timedelta(seconds=s)) for s in (5, 90, 7200, 86400 * 45, 86400 * 400)] == [
         "<1m", "2m", "2h", "1mo", "1.1y"]
 

@@ -15,7 +15,7 @@ from studyapp.cards.models import Card
 from studyapp.converters import MAX_ID
 from studyapp.study import scheduling, services
 from studyapp.study.models import ReviewState
-from studyapp.study.selectors import owned_state, study_queue
+from studyapp.study.selectors import interval_preview, owned_state, study_queue
 
 
 def active_card(card_id):
@@ -26,16 +26,15 @@ def active_card(card_id):
         raise NotFound("no such card") from None
 
 
-def card_payload(queue, now, retention):
+def card_payload(user, queue, now):
     card, state = queue.card, queue.state
-    snapshot = scheduling.Snapshot.of(state) if state else scheduling.new_snapshot(now)
-    intervals = scheduling.preview_intervals(snapshot, card_id=card.pk, now=now, desired_retention=retention)
+    outcomes = interval_preview(user, card, state, now)
     return {
         "id": card.pk, "key": card.key, "prompt": card.prompt, "kind": card.kind, "deck": card.deck,
         "answer": card.answer, "accepted": card.accepted, "citations": card.citations, "disputed": card.disputed,
         "topics": card.topics, "is_new": state is None, "state": state.state if state else None,
         "version": state.version if state else 0,
-        "intervals": {str(r): scheduling.format_interval(d) for r, d in intervals.items()},
+        "intervals": {str(r): scheduling.format_interval(o.interval) for r, o in outcomes.items()},
         "counts": queue.counts,
     }
 
@@ -54,7 +53,7 @@ class NextView(APIView):
         queue = study_queue(request.user, now, deck=query.validated_data.get("deck"))
         if queue.card is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(card_payload(queue, now, settings_for(request.user).desired_retention))
+        return Response(card_payload(request.user, queue, now))
 
 
 class ReviewIn(serializers.Serializer):
@@ -93,13 +92,22 @@ class ReviewView(APIView):
 
 
 class UndoView(APIView):
-    @extend_schema(request=None, responses={200: OpenApiResponse(description="the review undone"), 404: None})
+    @extend_schema(request=None, responses={
+        200: OpenApiResponse(description="the action undone: {undone: the review's review_id (null for a suspend, "
+                                         "unsuspend or bury), card, rating (null unless a review), action}"),
+        404: OpenApiResponse(description="nothing to undo"),
+        409: OpenApiResponse(description="the card was answered in a quiz since; that action leaves the undo stack"),
+    })
     def post(self, request):
+        """Undo your latest study action: a review, suspend, unsuspend or bury (quiz answers are not undone)."""
         try:
-            log = services.review_undo(user=request.user)
+            undone = services.study_undo(user=request.user)
         except services.NothingToUndo as error:
             raise NotFound(str(error)) from None
-        return Response({"undone": str(log.review_id), "card": log.card_id, "rating": log.rating})
+        except services.UndoBlocked as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response({"undone": str(undone.review_id) if undone.log else None, "card": undone.card.pk,
+                         "rating": undone.rating, "action": undone.kind})
 
 
 class CardActionView(APIView):

@@ -67,8 +67,12 @@ EMPTY = Mastery()
 
 
 def summarise(cards: Iterable[tuple[int, str]], snapshots: dict[int, scheduling.Snapshot], *, now: dt.datetime,
-              desired_retention: float, group: Callable[[str], object] = lambda key: key) -> dict:
-    """Pure: (card id, sibling key) rows and the user's snapshots by card id → {group: Mastery}."""
+              desired_retention: float, days: scheduling.StudyDays | None = None,
+              group: Callable[[str], object] = lambda key: key) -> dict:
+    """Pure: (card id, sibling key) rows and the user's snapshots by card id → {group: Mastery}.
+
+    With the user's StudyDays, elapsed time is counted in study days, as scheduling counts it.
+    """
     found: dict = {}
     for card_id, sibling_key in cards:
         snapshot = snapshots.get(card_id)
@@ -76,7 +80,7 @@ def summarise(cards: Iterable[tuple[int, str]], snapshots: dict[int, scheduling.
             part = Mastery(not_studied=1)
         else:
             part = Mastery(studied=1, recall_sum=scheduling.retrievability(
-                snapshot, now=now, desired_retention=desired_retention))
+                snapshot, now=now, desired_retention=desired_retention, days=days))
         key = group(sibling_key)
         found[key] = found.get(key, EMPTY) + part
     return found
@@ -105,8 +109,10 @@ def mastery_for(user, now: dt.datetime, sibling_keys: Iterable[str] | None = Non
         states = states.filter(card__sibling_key__in=sibling_keys)
     snapshots = {state.card_id: scheduling.Snapshot.of(state)
                  for state in states.only("card_id", *scheduling.STATE_FIELDS)}
+    prefs = settings_for(user)
     return summarise(cards.values_list("id", "sibling_key"), snapshots, now=now,
-                     desired_retention=settings_for(user).desired_retention)
+                     desired_retention=prefs.desired_retention,
+                     days=scheduling.StudyDays(prefs.timezone, prefs.day_starts_at))
 
 
 def by_period_and_deck(user, now: dt.datetime) -> list[dict]:

@@ -23,6 +23,11 @@ class Rating(models.IntegerChoices):
 LEECH_LAPSES = 8
 
 
+def is_leech_lapse(lapses: int) -> bool:
+    """Anki's leech rule: the 8th lapse, then every 4 more (12, 16, ...) for a card brought back."""
+    return lapses >= LEECH_LAPSES and (lapses - LEECH_LAPSES) % (LEECH_LAPSES // 2) == 0
+
+
 class ReviewState(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states")
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="review_states")
@@ -66,3 +71,33 @@ class ReviewLog(models.Model):
 
     def __str__(self):
         return f"{self.user} rated {self.card.key} {self.rating}"
+
+
+class StudyAction(models.Model):
+    """The user's study actions in the order applied: what undo reverses, latest first.
+
+    Reviews given on the study page or through the API are here (pointing at their log); reviews fed by a
+    quiz are not, so undo leaves them to the quiz. Suspend, unsuspend and bury keep the card's state
+    before and after (state_before null: the user had no state row for the card yet).
+    """
+
+    class Kind(models.TextChoices):
+        REVIEW = "review"
+        SUSPEND = "suspend"
+        UNSUSPEND = "unsuspend"
+        BURY = "bury"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_actions")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    at = models.DateTimeField()
+    review_log = models.OneToOneField(ReviewLog, null=True, blank=True, on_delete=models.CASCADE,
+                                      related_name="action")
+    state_before = models.JSONField(null=True, blank=True)
+    state_after = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "id"], name="studyaction_user_id_idx")]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.card_id}"

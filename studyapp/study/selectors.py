@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import Count, Q
 
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
@@ -14,10 +15,48 @@ from studyapp.study.models import FsrsState, ReviewLog, ReviewState
 LEARN_AHEAD = dt.timedelta(minutes=20)
 
 
+def study_days(user) -> scheduling.StudyDays:
+    """The user's day boundary (time zone and day-start hour), which all their scheduling counts in."""
+    prefs = settings_for(user)
+    return scheduling.StudyDays(prefs.timezone, prefs.day_starts_at)
+
+
 def study_day(user, now):
     """(start, end) of the user's current study day, in UTC, from their timezone and day-start hour."""
-    prefs = settings_for(user)
-    return scheduling.day_bounds(now, timezone=prefs.timezone, day_starts_at=prefs.day_starts_at)
+    return study_days(user).bounds(now)
+
+
+def due_load(user, card, windows, days: scheduling.StudyDays) -> scheduling.Load:
+    """The user's review cards due on each study day of `windows`, and the days a sibling of `card` is due.
+
+    One grouped query (none when there is nothing to balance); `card` itself is not counted.
+    """
+    if not windows:
+        return scheduling.NO_LOAD
+    within = Q()
+    for first, last in windows:
+        within |= Q(due__gte=days.start_of(first), due__lt=days.start_of(last + dt.timedelta(days=1)))
+    rows = (ReviewState.objects.filter(within, user=user, state=FsrsState.REVIEW, suspended=False, reps__gt=0,
+                                       card__retired=False)
+            .exclude(card=card).order_by().values("due")
+            .annotate(n=Count("id"), siblings=Count("id", filter=Q(card__sibling_key=card.sibling_key))))
+    due, siblings = {}, set()
+    for row in rows:
+        day = days.date_of(row["due"])
+        due[day] = due.get(day, 0) + row["n"]
+        if row["siblings"]:
+            siblings.add(day)
+    return scheduling.Load(due=due, sibling_days=frozenset(siblings))
+
+
+def interval_preview(user, card, state, now) -> dict[int, scheduling.Outcome]:
+    """What each rating would do to `card` (state None: new), exactly as review_submit would apply it."""
+    days = study_days(user)
+    retention = settings_for(user).desired_retention
+    snapshot = scheduling.Snapshot.of(state) if state else scheduling.new_snapshot(now)
+    windows = scheduling.balance_windows(snapshot, card_id=card.pk, now=now, desired_retention=retention, days=days)
+    return scheduling.outcomes(snapshot, card_id=card.pk, reps=state.reps if state else 0, now=now,
+                               desired_retention=retention, days=days, load=due_load(user, card, windows, days))
 
 
 def owned_state(user, card_id):
@@ -31,8 +70,11 @@ class Queue:
     state: ReviewState | None  # None for a new card
     counts: dict = field(default_factory=dict)  # what is left today: new, learning, review
     day_end: dt.datetime | None = None
-    next_due: dt.datetime | None = None  # when something is next due, if nothing is due now
+    next_due: dt.datetime | None = None  # when a card not held back by a limit is next due, if none is due now
     done_today: int = 0
+    reviews_waiting: int = 0  # reviews due today that the review limit holds back
+    new_waiting: str = ""  # "new" or "review": the limit holding back the new cards there are, if any
+    limits: dict = field(default_factory=dict)  # the user's daily limits: new, review
 
     @property
     def total_left(self):
@@ -43,16 +85,25 @@ def study_queue(user, now, *, deck=None, scope=None) -> Queue:
     """What to study next, and what is left today, in a fixed number of queries.
 
     Order: due learning and relearning cards, then due reviews (up to the daily review cap), then
-    new cards (up to what is left of today's new limit), then learning cards due within LEARN_AHEAD.
+    new cards (up to what is left of today's new limit, and of the review cap, which they count
+    against as in Anki), then learning cards due within LEARN_AHEAD.
     Suspended, buried and retired cards are left out; so are the siblings of cards reviewed today,
     until the next study day.
     """
     prefs = settings_for(user)
     start, end = study_day(user, now)
     n = _queue_numbers(user, prefs, now=now, start=start, end=end, deck=deck, scope=scope)
-    counts = {"new": min(n["new"], max(0, prefs.new_per_day - n["new_done"])), "learning": n["learning"],
-              "review": min(n["review"], max(0, prefs.reviews_per_day - n["reviews_done"]))}
-    queue = Queue(card=None, state=None, counts=counts, day_end=end, done_today=n["done"])
+    # As Anki (new cards do not ignore the review limit): new cards introduced today count against the
+    # review limit, and new cards are only shown within what the due reviews leave of it.
+    review_room = max(0, prefs.reviews_per_day - n["reviews_done"] - n["new_done"])
+    new_room = max(0, prefs.new_per_day - n["new_done"])
+    review = min(n["review"], review_room)
+    new = min(n["new"], new_room, review_room - review)
+    counts = {"new": new, "learning": n["learning"], "review": review}
+    queue = Queue(card=None, state=None, counts=counts, day_end=end, done_today=n["done"],
+                  reviews_waiting=n["review"] - review,
+                  new_waiting="" if new == n["new"] else ("new" if new == new_room else "review"),
+                  limits={"new": prefs.new_per_day, "review": prefs.reviews_per_day})
     # A learning card goes first once due; one that is only due soon (learn-ahead) waits until
     # reviews and new cards are done, so the user is not shown the card they have just answered.
     if n["learning_now"]:
@@ -104,7 +155,7 @@ SELECT
     (SELECT id FROM visible WHERE state IN ({learning}, {relearning}) AND due <= %(ahead)s ORDER BY due, id LIMIT 1),
     (SELECT id FROM visible WHERE state = {review} AND due < %(end)s ORDER BY due, id LIMIT 1),
     (SELECT id FROM fresh ORDER BY intro_rank, id LIMIT 1),
-    (SELECT MIN(due) FROM visible)
+    (SELECT MIN(due) FROM visible WHERE NOT (state = {review} AND due < %(end)s))
 """
 QUEUE_COLUMNS = ("new", "learning", "learning_now", "review", "done", "new_done", "reviews_done",
                  "first_learning", "first_review", "first_new", "next_due")

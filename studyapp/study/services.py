@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from studyapp.accounts.models import settings_for
+from studyapp.cards.models import Card
 from studyapp.study import scheduling
-from studyapp.study.models import LEECH_LAPSES, Rating, ReviewLog, ReviewState
-from studyapp.study.selectors import study_day
+from studyapp.study.models import Rating, ReviewLog, ReviewState, StudyAction, is_leech_lapse
+from studyapp.study.selectors import due_load, study_day, study_days
 
 
 class ReviewConflict(Exception):
@@ -23,6 +24,10 @@ class StaleReview(Exception):
 
 class NothingToUndo(Exception):
     pass
+
+
+class UndoBlocked(Exception):
+    """The card changed since the action to undo, by something undo does not reverse (a quiz answer)."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,12 @@ class ReviewResult:
             "reps": after["reps"], "lapses": after["lapses"], "suspended": after["suspended"],
             "leech": after["leech"],
         }
+
+    @property
+    def leeched(self) -> bool:
+        """This review was a lapse that made the card a leech (the 8th, 12th, 16th, ...)."""
+        before, after = self.log.state_before, self.log.state_after
+        return bool(before) and after["lapses"] > before["lapses"] and is_leech_lapse(after["lapses"])
 
 
 def _full_state(state: ReviewState) -> dict:
@@ -107,7 +118,12 @@ def _review_once(*, user, card, rating, now, review_id, duration_ms, source, exp
         now = state.last_review
     before_full = _full_state(state) if state.reps else None
     before = scheduling.Snapshot.of(state) if state.reps else scheduling.new_snapshot(now)
-    after = scheduling.review(before, card_id=card.pk, rating=rating, now=now, desired_retention=retention)
+    days = study_days(user)
+    ratings = range(1, rating + 1)  # a rating's interval depends on those below it (Hard < Good < Easy)
+    windows = scheduling.balance_windows(before, card_id=card.pk, now=now, desired_retention=retention, days=days,
+                                         ratings=ratings)
+    after = scheduling.review(before, card_id=card.pk, reps=state.reps, rating=rating, now=now,
+                              desired_retention=retention, days=days, load=due_load(user, card, windows, days))
     for name, value in after.__dict__.items():
         setattr(state, name, value)
     state.reps += 1
@@ -115,8 +131,9 @@ def _review_once(*, user, card, rating, now, review_id, duration_ms, source, exp
     state.buried_until = None
     if scheduling.is_lapse(before, after):
         state.lapses += 1
-        if state.lapses >= LEECH_LAPSES and not state.leech:
-            # A card forgotten this often needs rereading, not more drilling: park it.
+        if is_leech_lapse(state.lapses):
+            # A card forgotten this often needs rereading, not more drilling: park it (again, every 4
+            # lapses after the 8th, for a leech brought back).
             state.leech = True
             state.suspended = True
     state.save()
@@ -125,6 +142,8 @@ def _review_once(*, user, card, rating, now, review_id, duration_ms, source, exp
         # null state_before marks a card's first review: a new card introduced that day
         state_before=before_full, state_after=_full_state(state), source=source,
     )
+    if source == "study":  # a quiz's reviews are the quiz's to keep: undo on the study page leaves them
+        StudyAction.objects.create(user=user, card=card, kind=StudyAction.Kind.REVIEW, at=now, review_log=log)
     return ReviewResult(created=True, log=log)
 
 
@@ -134,15 +153,81 @@ def _replay(log, *, card, rating, duration_ms):
     return ReviewResult(created=False, log=log)
 
 
+@dataclass(frozen=True)
+class Undone:
+    """What undo reversed: an action of `kind` on `card`, and for a review its (now deleted) log."""
+
+    kind: str
+    card: Card
+    log: ReviewLog | None = None
+
+    @property
+    def review_id(self):
+        return self.log.review_id if self.log else None
+
+    @property
+    def rating(self):
+        return self.log.rating if self.log else None
+
+
+def _same_state(state: ReviewState | None, data: dict | None) -> bool:
+    """Whether the row is still as an action left it (versions aside: undo bumps them)."""
+    if state is None or data is None:
+        return state is None and data is None
+    current = _full_state(state)
+    return all(_field(current, name) == _field(data, name) for name in current if name != "version")
+
+
+def _field(data, name):
+    value = data[name]
+    return datetime.fromisoformat(value) if value and name in ("due", "last_review", "buried_until") else value
+
+
+def study_undo(*, user) -> Undone:
+    """Undo the user's latest study action (review, suspend, unsuspend or bury), restoring the card exactly.
+
+    Raises NothingToUndo when there is none, and UndoBlocked when the card has changed since by
+    something undo does not reverse (a review from a quiz): that action then leaves the undo stack, so
+    the next undo goes on to the one before.
+    """
+    undone, blocked = _undo_latest(user=user)
+    if blocked:
+        raise UndoBlocked(blocked)
+    return undone
+
+
 @transaction.atomic
-def review_undo(*, user) -> ReviewLog:
-    """Undo the user's latest review: restore the exact previous state and remove its log."""
-    # Latest applied first: within a card, reviews are applied under its row lock and stamped in that
-    # order (see _review_once); the id breaks ties between reviews stamped in the same instant.
-    log = ReviewLog.objects.select_for_update().filter(user=user).order_by("-reviewed_at", "-pk").first()
-    if log is None:
-        raise NothingToUndo("there is no review to undo")
-    state = ReviewState.objects.select_for_update().get(user=user, card_id=log.card_id)
+def _undo_latest(*, user) -> tuple[Undone | None, str]:
+    # Latest applied first: actions on one card are recorded under its row lock, so ids follow the order
+    # they were applied in (see _review_once).
+    action = (StudyAction.objects.select_for_update().filter(user=user).select_related("card", "review_log")
+              .order_by("-pk").first())
+    if action is None:
+        raise NothingToUndo("there is nothing to undo")
+    state = ReviewState.objects.select_for_update().filter(user=user, card_id=action.card_id).first()
+    log = action.review_log
+    if not _same_state(state, log.state_after if log else action.state_after):
+        action.delete()
+        answered = state is not None and state.reps != (log.state_after if log else action.state_after)["reps"]
+        return None, (f"“{action.card.prompt}” was {'answered in a quiz' if answered else 'changed'} since, so "
+                      f"your {action.kind} of it cannot be undone")
+    if log is not None:
+        _undo_review(state, log)
+        log.delete()  # and its action with it
+    else:
+        if action.state_before is None:
+            state.delete()  # the action made the row: the card is as if never touched
+        else:
+            _restore(state, action.state_before)  # only the flags differ (the state is as the action left it)
+        action.delete()
+    return Undone(kind=action.kind, card=action.card, log=log), ""
+
+
+# The name callers and tests have used since undo reversed reviews only.
+review_undo = study_undo
+
+
+def _undo_review(state, log):
     before = log.state_before
     if before is None:
         if state.suspended or state.buried_until:  # keep a manual suspend/bury made before the first review
@@ -151,8 +236,6 @@ def review_undo(*, user) -> ReviewLog:
             state.delete()
     else:
         _restore(state, before)
-    log.delete()
-    return log
 
 
 def _blank_state(state):
@@ -172,30 +255,43 @@ def _restore(state, data):
     state.save()
 
 
-def _state_for_flags(user, card, now):
-    state, _ = ReviewState.objects.select_for_update().get_or_create(
-        user=user, card=card, defaults={"due": now, "state": scheduling.new_snapshot(now).state, "step": 0},
-    )
+def _flag_action(user, card, now, kind, change):
+    """Apply `change` to the card's flags under its row lock and record it for undo."""
+    state = ReviewState.objects.select_for_update().filter(user=user, card=card).first()
+    before = None
+    if state is None:
+        state = ReviewState(user=user, card=card, due=now, state=scheduling.new_snapshot(now).state, step=0)
+    else:
+        before = _full_state(state)
+    change(state)
+    state.version += 1
+    state.save()
+    StudyAction.objects.create(user=user, card=card, kind=kind, at=now, state_before=before,
+                               state_after=_full_state(state))
     return state
 
 
 @transaction.atomic
 def card_suspend(*, user, card, now, suspended=True) -> ReviewState:
-    """Take a card out of study (or put it back); a leech un-suspended starts afresh as a non-leech."""
-    state = _state_for_flags(user, card, now)
-    state.suspended = suspended
-    if not suspended:
-        state.leech = False
-    state.version += 1
-    state.save()
-    return state
+    """Take a card out of study (or put it back); a leech un-suspended starts afresh as a non-leech.
+
+    Its lapses stay: brought back, it is a leech again at the 12th lapse, the 16th, ... (as Anki).
+    """
+    def change(state):
+        state.suspended = suspended
+        if not suspended:
+            state.leech = False
+
+    kind = StudyAction.Kind.SUSPEND if suspended else StudyAction.Kind.UNSUSPEND
+    return _flag_action(user, card, now, kind, change)
 
 
 @transaction.atomic
 def card_bury(*, user, card, now) -> ReviewState:
     """Hide a card until the user's next study day."""
-    state = _state_for_flags(user, card, now)
-    state.buried_until = study_day(user, now)[1]
-    state.version += 1
-    state.save()
-    return state
+    end = study_day(user, now)[1]
+
+    def change(state):
+        state.buried_until = end
+
+    return _flag_action(user, card, now, StudyAction.Kind.BURY, change)

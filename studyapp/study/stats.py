@@ -2,7 +2,6 @@
 
 import datetime as dt
 from collections import Counter
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
@@ -10,12 +9,7 @@ from django.utils.html import format_html, format_html_join
 from studyapp.accounts.models import settings_for
 from studyapp.facts.mastery import DECKS, by_period_and_deck
 from studyapp.study.models import FsrsState, Rating, ReviewLog, ReviewState
-
-
-def _local_date(moment, zone, day_starts_at):
-    """The study day a moment belongs to: before the day-start hour it counts for the previous day."""
-    local = moment.astimezone(zone)
-    return local.date() - dt.timedelta(days=1) if local.hour < day_starts_at else local.date()
+from studyapp.study.scheduling import StudyDays
 
 
 def true_retention(logs):
@@ -60,19 +54,19 @@ def heatmap(counts, last_day, *, days=365):
 
 def user_stats(user, now):
     prefs = settings_for(user)
-    zone = ZoneInfo(prefs.timezone)
-    today = _local_date(now, zone, prefs.day_starts_at)
+    days = StudyDays(prefs.timezone, prefs.day_starts_at)
+    today = days.date_of(now)
     year_ago = now - dt.timedelta(days=366)
     logs = list(ReviewLog.objects.filter(user=user, reviewed_at__gte=year_ago)
                 .values_list("reviewed_at", "rating", "state_before"))
-    per_day = Counter(_local_date(at, zone, prefs.day_starts_at) for at, _, _ in logs)
+    per_day = Counter(days.date_of(at) for at, _, _ in logs)
 
     days30 = [today - dt.timedelta(days=29 - i) for i in range(30)]
     reviews30 = [per_day.get(day, 0) for day in days30]
 
     states = ReviewState.objects.filter(user=user, reps__gt=0)
     due_per_day = Counter(
-        max(_local_date(due, zone, prefs.day_starts_at), today)
+        max(days.date_of(due), today)
         for due in states.filter(suspended=False, due__lt=now + dt.timedelta(days=31)).values_list("due", flat=True)
     )
     forecast_days = [today + dt.timedelta(days=i) for i in range(30)]

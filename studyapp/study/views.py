@@ -12,15 +12,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
 from studyapp.converters import MAX_ID
 from studyapp.facts.selectors import scope_from_params
 from studyapp.study import scheduling, services, stats
-from studyapp.study.models import Rating, ReviewState
-from studyapp.study.selectors import study_queue
+from studyapp.study.models import Rating, ReviewState, StudyAction
+from studyapp.study.selectors import interval_preview, study_queue
 
 RATING_LABELS = [(Rating.AGAIN, "Again"), (Rating.HARD, "Hard"), (Rating.GOOD, "Good"), (Rating.EASY, "Easy")]
+UNDONE = {
+    StudyAction.Kind.REVIEW: "Undid your answer to “{prompt}”.",
+    StudyAction.Kind.SUSPEND: "Undid suspending “{prompt}”: it is back in study.",
+    StudyAction.Kind.UNSUSPEND: "Undid bringing back “{prompt}”: it is suspended again.",
+    StudyAction.Kind.BURY: "Undid burying “{prompt}”.",
+}
 
 
 def _back_to_study(request):
@@ -47,10 +52,8 @@ def study_page(request):
     queue = study_queue(request.user, now, scope=scope.sibling_keys if scope else None)
     context = {"queue": queue, "review_id": uuid.uuid4(), "scope": scope}
     if queue.card is not None:
-        snapshot = scheduling.Snapshot.of(queue.state) if queue.state else scheduling.new_snapshot(now)
-        intervals = scheduling.preview_intervals(snapshot, card_id=queue.card.pk, now=now,
-                                                 desired_retention=settings_for(request.user).desired_retention)
-        context["buttons"] = [(value, label, scheduling.format_interval(intervals[value]))
+        outcomes = interval_preview(request.user, queue.card, queue.state, now)
+        context["buttons"] = [(value, label, scheduling.format_interval(outcomes[value].interval))
                               for value, label in RATING_LABELS]
         context["version"] = queue.state.version if queue.state else 0
         done, left = queue.done_today, queue.total_left
@@ -77,9 +80,10 @@ def review(request):
     except services.ReviewConflict:
         messages.info(request, "That answer was already recorded.")
     else:
-        if result.log.state_after["leech"] and result.created and result.log.state_after["lapses"] == 8:
+        if result.created and result.leeched:
             quote = card.citations[0] if card.citations else None
-            text = f"“{card.prompt}” was forgotten 8 times, so it is suspended as a leech. Reread its source"
+            lapses = result.log.state_after["lapses"]
+            text = f"“{card.prompt}” was forgotten {lapses} times, so it is suspended as a leech. Reread its source"
             text += f": “{quote['quote']}” ({quote['title']})." if quote else "."
             messages.warning(request, text)
     return _back_to_study(request)
@@ -89,11 +93,13 @@ def review(request):
 @require_POST
 def undo(request):
     try:
-        log = services.review_undo(user=request.user)
+        undone = services.study_undo(user=request.user)
     except services.NothingToUndo:
-        messages.info(request, "There is no review to undo.")
+        messages.info(request, "There is nothing to undo.")
+    except services.UndoBlocked as error:
+        messages.warning(request, str(error) + ".")
     else:
-        messages.info(request, f"Undid your answer to “{log.card.prompt}”.")
+        messages.info(request, UNDONE[undone.kind].format(prompt=undone.card.prompt))
     return _back_to_study(request)
 
 
