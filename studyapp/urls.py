@@ -9,6 +9,7 @@ converters.register()  # before the included URL modules that use <id:...> are i
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("settings/", accounts_views.study_settings, name="study-settings"),
     path("accounts/", include("studyapp.accounts.urls")),

@@ -8,10 +8,10 @@ from studyapp.accounts.models import StudySettings
 
 
 @transaction.atomic
-def user_signup(*, username: str, password: str, email: str = "") -> User:
-    """Create a user with default study settings; callers validate the password first."""
+def user_signup(*, username: str, password: str, email: str = "", timezone: str = "UTC") -> User:
+    """Create a user with default study settings in their time zone; callers validate the password and zone first."""
     user = User.objects.create_user(username=username, password=password, email=email)
-    StudySettings.objects.create(user=user)
+    StudySettings.objects.create(user=user, timezone=timezone)
     return user
 
 

@@ -8,7 +8,7 @@ from studyapp.accounts.throttles import PASSWORD_CHECK, PASSWORD_RESET, throttle
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", auth_views.LoginView.as_view(), name="login"),  # failures locked out by django-axes
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("data/", views.data_download, name="account-data"),
     path("delete/", views.account_delete, name="account-delete"),
     path("password/change/", login_required(throttle_posts(PASSWORD_CHECK)(auth_views.PasswordChangeView.as_view())),

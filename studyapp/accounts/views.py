@@ -2,10 +2,13 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods
 
 from studyapp.accounts.forms import DeleteAccountForm, SignupForm, StudySettingsForm
@@ -25,10 +28,25 @@ def signup(request):
             username=form.cleaned_data["username"],
             password=form.cleaned_data["password1"],
             email=form.cleaned_data.get("email", ""),
+            timezone=form.cleaned_data["timezone"],
         )
         login(request, user, backend="studyapp.accounts.backends.UserWithSettingsBackend")
+        messages.success(request, format_html(
+            "Welcome, {}! Here is your first card: think of the answer, show it, then say how well you knew it. "
+            "Your study day follows the time zone {} (<a href=\"{}\">change it in Settings</a>).",
+            user.username, settings_for(user).timezone, reverse("study-settings")))
         return redirect("study")
     return render(request, "registration/signup.html", {"form": form})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out, then say so on the page it lands on, with the way back in."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, format_html(
+            "You have logged out. <a href=\"{}\">Log in</a> again to carry on where you left off.", reverse("login")))
+        return response
 
 
 @login_required
