@@ -108,3 +108,14 @@ def test_queue_query_uses_an_index_on_postgresql(alice):
         plan = reviews.order_by("due").explain()
         cursor.execute("RESET enable_seqscan")
     assert "Index" in plan and "reviewstate" in plan, plan
+
+
+@pytest.mark.django_db
+def test_a_review_whose_day_is_load_balanced_also_fits_with_10_or_10000_cards(alice_api, alice):
+    def review_of_a_due_card(prefix, n_cards):
+        cards = seed(alice, n_cards, prefix=prefix)  # cards[0] is in review and due: Good has a fuzz range
+        return queries(lambda: alice_api.post("/api/reviews/", {"card": cards[0].pk, "rating": 3,
+                                                                "review_id": str(uuid.uuid4())}, format="json"))
+
+    small, big = review_of_a_due_card("c", 10), review_of_a_due_card("d", 10_000)
+    assert small == big == BUDGETS["review"]

@@ -107,10 +107,11 @@ def test_desired_retention_changes_the_interval(alice):
     prefs.save()
     card = make_cards(1)[0]
     review(alice, card, 4, NOON)
-    # fsrs gives 28 days at 0.8 (8 at 0.9); fuzzed within 26-30 study days
+    # fsrs gives 28 days at 0.8 (27.5 before rounding; 8 at 0.9), fuzzed within 24-31 study days
     assert (expected_fsrs(card.pk, [(4, NOON)], 0.8).due - NOON).days == 28
     due = ReviewState.objects.get(user=alice, card=card).due
-    assert due in [dt.datetime(2026, 3, 10, 4, 0, tzinfo=UTC) + dt.timedelta(days=n) for n in range(26, 31)]
+    assert due in [dt.datetime(2026, 3, 10, 4, 0, tzinfo=UTC) + dt.timedelta(days=n) for n in range(24, 32)]
+    assert due > dt.datetime(2026, 3, 20, 4, 0, tzinfo=UTC)  # at 0.9 it would be 6-10 days
 
 
 def test_interval_previews_and_formatting():
@@ -323,3 +324,78 @@ def test_a_card_just_answered_waits_its_learning_step_while_other_cards_remain(a
     # Nothing else left: learn ahead (within 20 minutes) rather than make the user wait.
     queue = study_queue(alice, NOON + dt.timedelta(minutes=1))
     assert (queue.card, queue.counts) == (first, {"new": 0, "learning": 2, "review": 0})
+
+
+@pytest.mark.django_db
+def test_a_leech_brought_back_is_a_leech_again_every_4_lapses_and_the_page_says_so_each_time(client, alice):
+    card = make_cards(1)[0]
+    ReviewState.objects.create(user=alice, card=card, state=2, stability=1.0, difficulty=9.0, reps=20, lapses=7,
+                               due=NOON, last_review=NOON - dt.timedelta(days=1))
+    client.force_login(alice)
+
+    def answer(rating):
+        version = ReviewState.objects.get(user=alice, card=card).version
+        page = client.post("/study/review/", {"card": card.pk, "rating": rating, "review_id": str(uuid.uuid4()),
+                                              "version": version}, follow=True)
+        return page.content.decode()
+
+    warnings, suspended_at = [], []
+    for lapse in range(8, 21):
+        page = answer(1)  # forgotten: a lapse
+        if "suspended as a leech" in page:
+            warnings.append(lapse)
+            assert f"“Who was p0?” was forgotten {lapse} times, so it is suspended as a leech" in page
+        state = ReviewState.objects.get(user=alice, card=card)
+        assert state.lapses == lapse
+        if state.suspended:
+            suspended_at.append(lapse)
+            client.post("/study/unsuspend/", {"card": card.pk})  # reread, then bring it back
+        answer(4)  # relearned: back in review
+    assert suspended_at == warnings == [8, 12, 16, 20]
+
+
+def due_reviews(user, cards, *, since):
+    for card in cards:
+        ReviewState.objects.create(user=user, card=card, state=2, stability=5.0, difficulty=5.0, reps=2,
+                                   due=since, last_review=since - dt.timedelta(days=5))
+
+
+@pytest.mark.django_db
+def test_the_review_limit_also_caps_new_cards(alice):
+    prefs = settings_for(alice)
+    prefs.reviews_per_day, prefs.new_per_day = 4, 20
+    prefs.save()
+    reviews, new = make_cards(2, prefix="r"), make_cards(5)
+    due_reviews(alice, reviews, since=NOON - dt.timedelta(hours=1))
+    queue = study_queue(alice, NOON)
+    assert queue.counts == {"new": 2, "learning": 0, "review": 2}  # 4 - 2 reviews leaves room for 2 new
+    review(alice, reviews[0], 3, NOON)
+    review(alice, new[0], 4, NOON)  # a new card introduced counts towards the review limit, as in Anki
+    queue = study_queue(alice, NOON)
+    assert queue.counts == {"new": 1, "learning": 0, "review": 1}
+    review(alice, queue.card, 3, NOON)
+    review(alice, study_queue(alice, NOON).card, 4, NOON)
+    queue = study_queue(alice, NOON)
+    assert (queue.card, queue.counts, queue.new_waiting) == (None, {"new": 0, "learning": 0, "review": 0}, "review")
+
+
+@pytest.mark.django_db
+def test_when_the_limit_hides_due_reviews_the_page_says_so_not_that_the_next_card_is_due_weeks_ago(client, alice):
+    from django.utils import timezone
+
+    prefs = settings_for(alice)
+    prefs.reviews_per_day = 2
+    prefs.save()
+    now = timezone.now()
+    cards = make_cards(4)
+    due_reviews(alice, cards, since=now - dt.timedelta(days=22))
+    for card in cards[:2]:
+        review(alice, card, 3, now)
+    queue = study_queue(alice, now)
+    assert (queue.card, queue.reviews_waiting) == (None, 2)
+    assert queue.next_due >= queue.day_end  # the two just reviewed; the two held back are not "next due"
+    client.force_login(alice)
+    html = client.get("/study/").content.decode()
+    assert "You have reached today's limit of 2 reviews" in html
+    assert "<strong>2 more cards due for review</strong> wait for your next study day" in html
+    assert "The next card is due" not in html

@@ -195,10 +195,6 @@ class Outcome:
     fsrs_days: int | None = None
     fuzz: tuple[int, int] | None = None
 
-    @property
-    def days(self) -> int | None:
-        return self.interval.days if self.fsrs_days is not None else None
-
 
 def _raw_interval(scheduler: fsrs.Scheduler, stability: float) -> float:
     """FSRS's interval in days before rounding (fsrs rounds it; Anki fuzzes the unrounded value)."""

@@ -200,7 +200,7 @@ def study_undo(*, user) -> Undone:
 def _undo_latest(*, user) -> tuple[Undone | None, str]:
     # Latest applied first: actions on one card are recorded under its row lock, so ids follow the order
     # they were applied in (see _review_once).
-    action = (StudyAction.objects.select_for_update().filter(user=user).select_related("card", "review_log")
+    action = (StudyAction.objects.select_for_update(of=("self",)).filter(user=user).select_related("card", "review_log")
               .order_by("-pk").first())
     if action is None:
         raise NothingToUndo("there is nothing to undo")
