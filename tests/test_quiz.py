@@ -95,6 +95,8 @@ def test_it_says_why_a_typed_answer_was_accepted_or_not():
     assert grading.grade_typed("trotsky", accepted=["Leon Trotsky", "Trotsky"]).reason == (
         "Accepted: “Trotsky” is also right for “Leon Trotsky” (another name or version).")
     assert grading.grade_typed("Leon Trotzky", accepted=["Leon Trotsky"]).reason == (
+        "Accepted: “Leon Trotzky” is another spelling of “Leon Trotsky”.")  # a romanisation, not a typo
+    assert grading.grade_typed("Leon Trotsly", accepted=["Leon Trotsky"]).reason == (
         "Accepted with a small typo (1 letter): expected “Leon Trotsky”.")
     assert grading.grade_typed("1932", accepted=["1933"]).reason == (
         "Not accepted: numbers must match exactly; expected “1933”.")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from studyapp.cards import distractors as d
 from studyapp.cards import text
 from studyapp.cards.generation import KIND_NAMES, author_names, prompt_kind
-from studyapp.quiz.grading import normalize, typo_allowance
+from studyapp.quiz.grading import typed_solution
 
 MULTIPLE_CHOICE, TYPED, TRUE_FALSE, ORDER = "multiple_choice", "typed", "true_false", "order"
 QUESTION_KINDS = (MULTIPLE_CHOICE, TYPED, TRUE_FALSE, ORDER)
@@ -142,56 +142,15 @@ def multiple_choice(card, pool, rng) -> QuestionSpec | None:
                  expected=card.answer, solution={"correct": right})
 
 
-def _near_misses(card, pool):
-    """Other names in the base a small typo away from an accepted answer: typing one is not a typo."""
-    if card.kind in {"person_reverse", "work_author"} or (card.kind == "cloze" and card.fact_type == "person"):
-        names = [n for p in pool.people for n in (p.name, *p.aliases)]
-    elif card.kind == "work_reverse" or (card.kind == "cloze" and card.fact_type == "work"):
-        names = [t for w in pool.works for t in (w.title, *w.aliases)]
-    else:
-        return []
-    from rapidfuzz.distance import Levenshtein
-
-    accepted = {normalize(a) for a in card.accepted}
-    misses = []
-    for name in names:
-        norm = normalize(name)
-        if norm in accepted:
-            continue
-        if any(Levenshtein.distance(norm, a, score_cutoff=typo_allowance(len(a))) <= typo_allowance(len(a))
-               for a in accepted):
-            misses.append(name)
-    return sorted(set(misses))
-
-
-def _surnames(card, pool):
-    """A person's surname alone, when nobody else in the base shares it ("Trotsky" for "Leon Trotsky")."""
-    if card.kind not in {"person_reverse", "work_author"}:
-        return []
-    out = []
-    for name in card.accepted:
-        words = name.split()
-        if len(words) < 2:
-            continue
-        surname = words[-1]
-        owners = {p.key for p in pool.people for n in (p.name, *p.aliases)
-                  if d.fold(n).split()[-1:] == [d.fold(surname)]}
-        if len(owners) == 1 and len(normalize(surname)) > 2:
-            out.append(surname)
-    return out
-
-
 def typed(card, pool, rng) -> QuestionSpec | None:
     """The card's own prompt; graded leniently against every accepted answer."""
     if card.kind not in TYPED_CARD_KINDS:
         return None
     fact = _fact(pool, card)
-    accepted = list(dict.fromkeys([card.answer if not card.disputed else card.accepted[0], *card.accepted]))
-    accepted += [s for s in _surnames(card, pool) if s not in accepted]
-    if any(_mentions(card.prompt, a) for a in accepted if len(d.fold(a)) > 2):
+    solution = typed_solution(card, pool)
+    if any(_mentions(card.prompt, a) for a in solution["accepted"] if len(d.fold(a)) > 2):
         return None
-    return _base(card, fact, kind=TYPED, prompt=card.prompt, expected=card.answer,
-                 solution={"accepted": accepted, "near_misses": _near_misses(card, pool)})
+    return _base(card, fact, kind=TYPED, prompt=card.prompt, expected=card.answer, solution=solution)
 
 
 def _statement(card, fact, value):
