@@ -102,7 +102,8 @@ def study_queue(user, now, *, deck=None, scope=None) -> Queue:
     counts = {"new": new, "learning": n["learning"], "review": review}
     queue = Queue(card=None, state=None, counts=counts, day_end=end, done_today=n["done"],
                   reviews_waiting=n["review"] - review,
-                  new_waiting="" if new == n["new"] else ("new" if new == new_room else "review"),
+                  new_waiting="" if new == n["new"] or not prefs.new_per_day else (
+                      "new" if new == new_room else "review"),
                   limits={"new": prefs.new_per_day, "review": prefs.reviews_per_day})
     # A learning card goes first once due; one that is only due soon (learn-ahead) waits until
     # reviews and new cards are done, so the user is not shown the card they have just answered.
