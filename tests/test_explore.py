@@ -96,8 +96,12 @@ def test_a_disputed_date_is_a_range_naming_both_sources(client, small):
     mark = next(a for a in root.iter(f"{SVG}a") if a.get("data-key") == "1919-serge-arrives-in-russia")
     assert "disputed" in mark.get("class")
     bar = mark.find(f"{SVG}rect")
-    year = (timeline.WIDTH - 2 * timeline.MARGIN) / (int(root.get("data-last")) - 1881)
-    assert float(bar.get("width")) == pytest.approx(year * 13 / 12, abs=0.5)  # 1918 to the end of January 1919
+    # The overview draws each period on its own row and year scale (issue 19).
+    marks = [timeline.mark_of(e) for e in Event.objects.all()]
+    period = timeline.BY_SLUG[mark.get("data-period")]
+    first, last = timeline.period_span(period, [m for m in marks if m.period == period.slug])
+    year = (timeline.WIDTH - 2 * timeline.MARGIN - 8) / (last - first)
+    assert float(bar.get("width")) == pytest.approx(year * (1 + 31 / 365), abs=0.5)  # 1918 to the end of January 1919
     title = mark.find(f"{SVG}title").text
     assert "1918 (Discussion of Memoirs of a Revolutionary)" in title
     assert "January 1919 (Victor Serge biography)" in title

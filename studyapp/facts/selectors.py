@@ -109,7 +109,7 @@ class Hit:
 
 
 def search(query, *, limit=50) -> list[Hit]:
-    """People, works and events whose name, title, description or aliases contain every word of the query.
+    """People, works and events whose name, title, description, aliases or author contain every word of the query.
 
     Matching is insensitive to case and accents; the base is small, so it is folded in Python in three
     queries whatever its size. Name and alias hits come before hits in a description.
@@ -123,7 +123,7 @@ def search(query, *, limit=50) -> list[Hit]:
     for key, title, aliases, year, author in Work.objects.values_list(
             "key", "title", "aliases", "year", "author__name"):
         detail = ", ".join(str(part) for part in (author, year) if part)
-        rows.append(("work", key, title, detail, [title, *aliases], ""))
+        rows.append(("work", key, title, detail, [title, *aliases], author or ""))  # "Trotsky" finds his works
     for key, when, description, aliases in Event.objects.values_list("key", "when", "description", "aliases"):
         rows.append(("event", key, description, when, [*aliases], f"{when} {description}"))
     hits = []

@@ -121,86 +121,162 @@ def _title(mark: Mark) -> str:
     return f"{text} ({mark.note})" if mark.note else text
 
 
-WIDTH, MARGIN, LANE, AXIS = 1000, 12, 16, 44
+@dataclass(frozen=True)
+class Layout:
+    """One size of drawing. Each is drawn for the width it is shown at (CSS picks one by the screen's width), so
+    its 13-unit text is about 13 px on screen: readable on a phone, not shrunk to a third."""
+
+    name: str
+    width: int  # viewBox width, about the CSS pixels it is shown at
+    lane: int  # height of a row of marks; 24 on phones, the smallest tap target WCAG 2.2 asks for
+    radius: float  # a dot's radius
+    gap: float  # least room between two marks sharing a row
+    tick_room: int  # least room between two year ticks
 
 
-def svg(marks, *, first_year: int, last_year: int, title: str, labelled: bool = False, period: str = "") -> str:
-    """The timeline as one <svg>: period bands, year ticks, and each event as a dot (or a bar for a range,
-    dashed when sources disagree), linked to its page and coloured by mastery.
+WIDE = Layout("wide", 1000, 16, 5, 5, 40)
+NARROW = Layout("narrow", 360, 24, 6, 14, 44)
+LAYOUTS = (WIDE, NARROW)
+WIDTH, MARGIN, LANE, AXIS = WIDE.width, 12, WIDE.lane, 44
+CHAR = 7  # 13-unit text is about 7 units a character
 
-    `labelled` puts one event per row with its date and description (the zoomed view of a period);
-    otherwise events share rows, packed left to right (the overview).
-    """
+
+def _fit(text: str, room: float) -> str:
+    """Text cut to the room it has, with an ellipsis."""
+    chars = int(room / CHAR)
+    return text if len(text) <= chars else text[:max(chars - 1, 1)].rstrip() + "…"
+
+
+def _ticks(first_year: int, last_year: int, x, room: int):
     span = max(last_year - first_year, 1)
-    scale = (WIDTH - 2 * MARGIN) / span
+    per_year = x(dt.date(first_year + 1, 1, 1)) - x(dt.date(first_year, 1, 1))
+    step = next((s for s in (1, 2, 5, 10, 20, 25, 50) if s * per_year >= room), 100)
+    right = x(dt.date(last_year, 1, 1)) - 20  # room for the last label inside the drawing
+    return [(round(x(dt.date(year, 1, 1)), 1), year) for year in range(first_year, first_year + span + 1)
+            if year % step == 0 and x(dt.date(year, 1, 1)) <= right]
+
+
+def _scale(first_year: int, last_year: int, left: float, right: float):
+    span = max(last_year - first_year, 1)
 
     def x(day):
-        return MARGIN + (_year_fraction(day) - first_year) * scale
+        return left + (_year_fraction(day) - first_year) * (right - left) / span
+    return x
 
-    marks = sorted(marks, key=lambda m: (m.start, m.key))
+
+def _shape(mark: Mark, x0: float, x1: float, y: float, layout: Layout):
+    """A dot for a day or a short date, a bar for a longer one; on phones an invisible disc makes it tappable."""
+    hit = format_html('<circle class="hit" cx="{}" cy="{}" r="{}"/>', round((x0 + x1) / 2, 1), y,
+                      layout.lane / 2) if layout is NARROW else ""
+    if x1 - x0 < 2 * layout.radius + 1:
+        return format_html('{}<circle cx="{}" cy="{}" r="{}"/>', hit, round((x0 + x1) / 2, 1), y, layout.radius)
+    height = 2 * layout.radius
+    return format_html('{}<rect x="{}" y="{}" width="{}" height="{}" rx="4"/>', hit, round(x0, 1), y - height / 2,
+                       round(x1 - x0, 1), height)
+
+
+def _link(mark: Mark, shape, label=""):
+    """An event as a link to its page, named (for screen readers and as a tooltip) by its date and text."""
+    classes = f"event {mark.css}" + (" disputed" if mark.disputed else "")
+    title = _title(mark)
+    return format_html('<a href="/events/{}/" class="{}" data-key="{}" data-period="{}" aria-label="{}">'
+                       '<title>{}</title>{}{}</a>',
+                       mark.key, classes, mark.key, mark.period, title, title, shape, label)
+
+
+def _pack(placed, gap):
+    """Lanes for marks sorted by start: each goes in the first lane free at its left edge."""
     lanes_end: list[float] = []
-    placed = []
-    for index, mark in enumerate(marks):
-        x0, x1 = x(mark.start), x(mark.end + dt.timedelta(days=1))
-        if labelled:
-            lane = index
-        else:
-            lane = next((i for i, end in enumerate(lanes_end) if end <= x0 - 5), len(lanes_end))
-            if lane == len(lanes_end):
-                lanes_end.append(0)
-            lanes_end[lane] = max(x1, x0 + 5) + 3  # right edge of the shape, plus a gap
-        placed.append((mark, lane, x0, x1))
-    rows = max(len(placed) if labelled else len(lanes_end), 1)
-    height = AXIS + rows * LANE + 10
+    lanes = []
+    for x0, x1 in placed:
+        lane = next((i for i, end in enumerate(lanes_end) if end <= x0), len(lanes_end))
+        if lane == len(lanes_end):
+            lanes_end.append(0)
+        lanes_end[lane] = max(x1, x0 + gap) + gap
+        lanes.append(lane)
+    return lanes, max(len(lanes_end), 1)
 
-    bands = []
-    for i, band in enumerate(PERIODS):
-        start = max(band.start or first_year, first_year)
-        end = min((band.end + 1) if band.end else last_year, last_year)
-        if end <= start:
-            continue
-        bx0, bx1 = MARGIN + (start - first_year) * scale, MARGIN + (end - first_year) * scale
-        bands.append((band.slug, round(bx0, 1), round(bx1 - bx0, 1), height, "band-a" if i % 2 else "band-b",
-                      round(bx0 + 4, 1), band.label))
-    step = 1 if span <= 12 else 5 if span <= 40 else 10
-    ticks = [(round(MARGIN + (year - first_year) * scale, 1), year)
-             for year in range(first_year, last_year + 1) if year % step == 0]
 
-    items = []
-    for mark, lane, x0, x1 in placed:
-        y = AXIS + lane * LANE + LANE / 2
-        classes = f"event {mark.css}" + (" disputed" if mark.disputed else "")
-        if x1 - x0 < 6:
-            shape = format_html('<circle cx="{}" cy="{}" r="5"/>', round((x0 + x1) / 2, 1), y)
-        else:
-            shape = format_html('<rect x="{}" y="{}" width="{}" height="10" rx="4"/>',
-                                round(x0, 1), y - 5, round(x1 - x0, 1))
-        label = ""
-        if labelled:
-            right = x1 + 6 < WIDTH * 0.55
-            # Cut the label to the room left on its side (13 px text is about 7 units a character).
-            room = int(((WIDTH - MARGIN - x1 - 8) if right else (x0 - 8 - MARGIN)) / 7)
-            text = f"{mark.when} · {mark.description}"
-            text = text if len(text) <= room else text[:max(room - 1, 1)] + "…"
-            label = format_html('<text x="{}" y="{}" text-anchor="{}">{}</text>',
-                                round(x1 + 8 if right else x0 - 8, 1), y + 4, "start" if right else "end", text)
-        items.append(format_html(
-            '<a href="/events/{}/" class="{}" data-key="{}" data-period="{}"><title>{}</title>{}{}</a>',
-            mark.key, classes, mark.key, mark.period, _title(mark), shape, label))
-
+def _svg(*, layout: Layout, height: float, title: str, css: str, first_year: int, last_year: int, period: str, body):
+    # Not role="img": the drawing holds links, and an image's children are hidden from assistive technology.
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" aria-label="{}" '
-        'class="timeline{}" data-first="{}" data-last="{}" data-period="{}">'
-        '<title>{}</title>'
-        '<g class="bands">{}</g><g class="ticks">{}</g>'
-        '<line x1="{}" y1="{}" x2="{}" y2="{}" class="axis"/><g class="events">{}</g></svg>',
-        WIDTH, round(height), title, " labelled" if labelled else "", first_year, last_year, period, title,
-        format_html_join("", '<g data-period="{}"><rect x="{}" y="0" width="{}" height="{}" class="{}"/>'
-                             '<text x="{}" y="14" class="band-label">{}</text></g>', bands),
-        format_html_join("", '<text x="{}" y="34" class="tick">{}</text>', ticks),
-        MARGIN, AXIS - 4, WIDTH - MARGIN, AXIS - 4,
-        mark_safe("".join(items)),  # each item was built with format_html, so escaped already
-    )
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="group" aria-label="{}" '
+        'class="timeline {} {}" data-layout="{}" data-first="{}" data-last="{}"{}>'
+        '<title>{}</title>{}</svg>',
+        layout.width, round(height), title, css, layout.name, layout.name, first_year, last_year,
+        format_html(' data-period="{}"', period) if period else "", title, body)
+
+
+def overview_svg(marks, *, title: str, layout: Layout = WIDE) -> str:
+    """Every period as its own row, each with its own year scale, so 1917–1921 (dense) and the long years
+    before and after (sparse) are all readable, and no period's label can cover another's. Events are dots
+    (bars for dates known to a month, a year or a decade, dashed where sources disagree), packed into lanes,
+    coloured by mastery and linked to their pages; a click on a row's background zooms into that period."""
+    marks = sorted(marks, key=lambda m: (m.start, m.key))
+    first_all, last_all = span_years(marks)
+    rows, y = [], 0.0
+    for index, period in enumerate(PERIODS):
+        inside = [m for m in marks if m.period == period.slug]
+        if not inside:
+            continue
+        first_year, last_year = period_span(period, inside)
+        x = _scale(first_year, last_year, MARGIN + 4, layout.width - MARGIN - 4)
+        left, right = MARGIN, layout.width - MARGIN  # a decade that runs past its period stops at the row's edge
+        spans = [(max(x(m.start), left), min(x(m.end + dt.timedelta(days=1)), right)) for m in inside]
+        lanes, count = _pack(spans, layout.gap + (layout.lane / 2 if layout is NARROW else 0))
+        top = AXIS + 4
+        height = top + count * layout.lane + 8
+        events = mark_safe("".join(
+            _link(m, _shape(m, x0, x1, y + top + lane * layout.lane + layout.lane / 2, layout))
+            for m, (x0, x1), lane in zip(inside, spans, lanes, strict=True)))
+        ticks = format_html_join("", '<text x="{}" y="{}" class="tick">{}</text>',
+                                 ((tx, round(y + 34), year) for tx, year in _ticks(first_year, last_year, x,
+                                                                                    layout.tick_room)))
+        count_text = f"{len(inside)} event{'s' if len(inside) != 1 else ''}"
+        rows.append(format_html(
+            '<g data-period="{}" class="row"><rect x="0" y="{}" width="{}" height="{}" class="{}"/>'
+            '<text x="{}" y="{}" class="band-label">{} <tspan class="count">· {}</tspan></text></g>'
+            '<g class="ticks">{}</g><line x1="{}" y1="{}" x2="{}" y2="{}" class="axis"/><g class="events">{}</g>',
+            period.slug, round(y), layout.width, round(height), "band-a" if index % 2 else "band-b",
+            MARGIN, round(y + 17), period.label, count_text, ticks, MARGIN, round(y + AXIS - 4),
+            layout.width - MARGIN, round(y + AXIS - 4), events))
+        y += height
+    return _svg(layout=layout, height=max(y, AXIS), title=title, css="overview", first_year=first_all,
+                last_year=last_all, period="", body=mark_safe("".join(rows)))
+
+
+def zoom_svg(marks, *, first_year: int, last_year: int, title: str, period: str, layout: Layout = WIDE) -> str:
+    """One period, one event per row with its date and text. Wide: the text beside its mark, on the side with
+    more room; narrow (phones): the text on its own line above the mark, so it keeps a readable size."""
+    x = _scale(first_year, last_year, MARGIN, layout.width - MARGIN)
+    marks = sorted(marks, key=lambda m: (m.start, m.key))
+    text_line = 18 if layout is NARROW else 0
+    row = layout.lane + text_line
+    items = []
+    for index, mark in enumerate(marks):
+        x0, x1 = max(x(mark.start), MARGIN), min(x(mark.end + dt.timedelta(days=1)), layout.width - MARGIN)
+        top = AXIS + index * row
+        y = top + text_line + layout.lane / 2
+        text = f"{mark.when} · {mark.description}"
+        if layout is NARROW:
+            label = format_html('<text x="{}" y="{}">{}</text>', MARGIN, top + 14,
+                                _fit(text, layout.width - 2 * MARGIN))
+        else:
+            right = x1 + 6 < layout.width * 0.55
+            room = (layout.width - MARGIN - x1 - 8) if right else (x0 - 8 - MARGIN)
+            label = format_html('<text x="{}" y="{}" text-anchor="{}">{}</text>', round(x1 + 8 if right else x0 - 8, 1),
+                                y + 4, "start" if right else "end", _fit(text, room))
+        items.append(_link(mark, _shape(mark, x0, x1, y, layout), label))
+    height = AXIS + max(len(marks), 1) * row + 10
+    ticks = format_html_join("", '<text x="{}" y="34" class="tick">{}</text>',
+                             _ticks(first_year, last_year, x, layout.tick_room))
+    body = format_html(
+        '<rect x="0" y="0" width="{}" height="{}" class="band-b"/><text x="{}" y="14" class="band-label">{}</text>'
+        '<g class="ticks">{}</g><line x1="{}" y1="{}" x2="{}" y2="{}" class="axis"/><g class="events">{}</g>',
+        layout.width, round(height), MARGIN, title, ticks, MARGIN, AXIS - 4, layout.width - MARGIN, AXIS - 4,
+        mark_safe("".join(items)))
+    return _svg(layout=layout, height=height, title=title, css="labelled", first_year=first_year,
+                last_year=last_year, period=period if layout is WIDE else "", body=body)
 
 
 def period_span(period: Period, marks) -> tuple[int, int]:

@@ -75,7 +75,8 @@ def timeline_page(request):
                                       note=mastery.describe() if mastery else ""))
     first, last = timeline.span_years(marks)
     what = f"{len(marks)} event{'s' if len(marks) != 1 else ''}" + (f" with {' and '.join(filters)}" if filters else "")
-    overview = timeline.svg(marks, first_year=first, last_year=last, title=f"Timeline, {first}–{last}: {what}")
+    overview = {layout.name: timeline.overview_svg(marks, title=f"Timeline, {first}–{last}: {what}", layout=layout)
+                for layout in timeline.LAYOUTS}
     selected = request.GET.get("period", "")
     periods = []
     for period in timeline.PERIODS:
@@ -85,8 +86,9 @@ def timeline_page(request):
         start, end = timeline.period_span(period, inside)
         periods.append({
             "period": period, "marks": sorted(inside, key=lambda m: (m.start, m.key)),
-            "svg": timeline.svg(inside, first_year=start, last_year=end, labelled=True, period=period.slug,
-                                title=f"{period.label}: {len(inside)} events"),
+            "svg": {layout.name: timeline.zoom_svg(inside, first_year=start, last_year=end, period=period.slug,
+                                                   title=f"{period.label}: {len(inside)} events", layout=layout)
+                    for layout in timeline.LAYOUTS},
             "mastery": None if per_key is None else combine(per_key, (f"event:{m.key}" for m in inside)),
         })
     return render(request, "facts/timeline.html", {
