@@ -15,12 +15,12 @@ CASES = [
     ("Victor Serge", "Victor", WRONG,
      "Not accepted: “Victor” is only a given name; expected “Victor Serge” (also accepted: “Serge”)."),
     ("Victor Serge", "Serve", WRONG,
-     "Not accepted: “Serve” is not “Serge”; a changed letter in a name this short is not taken for a typo; "
+     "Not accepted: “Serve” is not “Serge”; a changed letter in an answer this short is not taken for a typo; "
      "expected “Victor Serge”."),
     ("Laurette Sejourne", "Laurette", WRONG,
      "Not accepted: “Laurette” is only a given name; expected “Laurette Sejourne” (also accepted: “Sejourne”)."),
     ("Victor Serge", "Verge", WRONG,
-     "Not accepted: “Verge” is not “Serge”; a changed letter in a name this short is not taken for a typo; "
+     "Not accepted: “Verge” is not “Serge”; a changed letter in an answer this short is not taken for a typo; "
      "expected “Victor Serge”."),
     ("Richard Greeman", "Freeman", WRONG,
      "Not accepted: “Freeman” is another name in the sources (Richard Freeman), not this one; expected “Richard "
@@ -87,7 +87,7 @@ CASES = [
      "Accepted: “V. Srege” is Victor Serge, by initial and surname (with a small typo: two letters swapped)."),
     ("Victor Serge", "Viktor Serge", RIGHT, "Accepted with a small typo (1 letter): expected “Victor Serge”."),
     ("Victor Serge", "Sergo", WRONG,
-     "Not accepted: “Sergo” is not “Serge”; a changed letter in a name this short is not taken for a typo; "
+     "Not accepted: “Sergo” is not “Serge”; a changed letter in an answer this short is not taken for a typo; "
      "expected “Victor Serge”."),
     ("Laurette Sejourne", "Laurette Séjourné", RIGHT, "Accepted: matches “Laurette Sejourne”."),
     ("Laurette Sejourne", "Séjourné", RIGHT,
@@ -120,7 +120,7 @@ CASES = [
      "Accepted: “J. Stalin” is Stalin; the sources do not give “J”, so it was not checked."),
     ("Stalin", "Staline", RIGHT, "Accepted with a small typo (1 letter): expected “Stalin”."),
     ("Stalin", "Stalim", WRONG,
-     "Not accepted: “Stalim” is not “Stalin”; a changed letter in a name this short is not taken for a typo; "
+     "Not accepted: “Stalim” is not “Stalin”; a changed letter in an answer this short is not taken for a typo; "
      "expected “Stalin”."),
     ("Stalin", "Trotsky", WRONG,
      "Not accepted: “Trotsky” is another name in the sources (Leon Trotsky), not this one; expected “Stalin”."),
@@ -155,6 +155,9 @@ CASES = [
      "Accepted: “Chiang” is also right for “Chiang Kai-shek” (another name or version)."),
     ("Chiang Kai-shek", "Kai-shek", WRONG,
      "Not accepted: “Kai-shek” is only a given name; expected “Chiang Kai-shek” (also accepted: “Chiang”)."),
+    ("Chiang Kai-shek", "Kai-shek Chiang", RIGHT, "Accepted: “Kai-shek Chiang” is Chiang Kai-shek."),
+    ("Stalin", "Stalin, Joseph", RIGHT,
+     "Accepted: “Stalin, Joseph” is Stalin; the sources do not give “Joseph”, so it was not checked."),
     ("Chiang Kai-shek", "Chiang Kaishek", RIGHT, "Accepted with a small typo (1 letter): expected “Chiang Kai-shek”."),
     ("Marx", "Karl Marx", RIGHT,
      "Accepted: “Karl Marx” is Marx; the sources do not give “Karl”, so it was not checked."),

@@ -12,6 +12,7 @@ judges one answer against it.
 """
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from studyapp.cards.generation import MONTHS
 from studyapp.cards.text import FUNCTION_WORDS, fold
 
 ARTICLES = ("the", "a", "an", "le", "la", "les", "l", "un", "une", "el", "los", "las", "der", "die", "das")
+LONGEST_TYPED = 300  # characters: no accepted answer is nearly this long, so a longer one is not read leniently
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ def _spelling(word: str) -> str:
     return word
 
 
+@functools.lru_cache(maxsize=4096)  # the base's names are normalised again for every answer graded
 def normalize(text, *, spellings=True) -> str:
     """What is compared: folded text, numbers as digits, one romanisation, no leading article;
     "1920's" and "1920 s" become "1920s"."""
@@ -274,6 +277,7 @@ FAMILY_NAME_FIRST = re.compile(r"[A-Z][a-z]+-[a-z]+")
 class Name:
     """A person's canonical name, split: given names (normalised words) and the surname (normalised)."""
 
+    full: str  # the canonical name as written
     given: tuple[str, ...]
     given_text: str  # as written in the canonical name
     surname: str
@@ -292,7 +296,8 @@ def parse_name(name) -> Name | None:
         while start > 0 and words[start - 1].islower():  # "de Gaulle", "van Gogh"
             start -= 1
         surname, given = words[start:], words[:start]
-    return Name(given=tuple(" ".join(normalize(w) for w in given).split()), given_text=" ".join(given),
+    return Name(full=" ".join(words), given=tuple(" ".join(normalize(w) for w in given).split()),
+                given_text=" ".join(given),
                 surname=normalize(" ".join(surname)), surname_text=" ".join(surname))
 
 
@@ -308,9 +313,10 @@ def _name_tokens(given: str, norm: str) -> list[str]:
     return typed if len(typed) == len(norm.split()) else norm.split()
 
 
-def _grade_name(given, answer, name: Name, expected, others) -> Verdict | None:
-    """Initials, given names the sources do not give, and a wrong given name before the right surname."""
-    words, tokens = answer.split(), _name_tokens(given, answer)
+def _grade_name(given, text, answer, name: Name, expected, others) -> Verdict | None:
+    """Initials, given names the sources do not give, and a wrong given name before the right surname
+    (`text`: the answer with a surname put first moved back, `answer`: the same normalised)."""
+    words, tokens = answer.split(), _name_tokens(text, answer)
     size = len(name.surname.split())
     if len(words) <= size:
         return None
@@ -342,8 +348,7 @@ def _grade_name(given, answer, name: Name, expected, others) -> Verdict | None:
         if normalize(token) in others:
             return Verdict(False, f"Not accepted: “{token}” is another name in the sources "
                                   f"({others[normalize(token)][1]}); expected “{expected}”.")
-    canonical = " ".join(filter(None, (name.given_text, name.surname_text)))
-    reason = f"Accepted: “{given.strip()}” is {canonical}"
+    reason = f"Accepted: “{given.strip()}” is {name.full}"
     if initials:
         reason += ", by initial and surname"
     if slip:
@@ -407,6 +412,8 @@ def grade_typed(given: str, *, accepted, near_misses=(), person: str | None = No
     is never a typo. `person` is the canonical name when the answer is a person, for initials and given names.
     """
     expected = accepted[0] if accepted else ""
+    if len(given) > LONGEST_TYPED:
+        return Verdict(False, f"Not accepted: expected “{expected}”.")
     name = parse_name(person) if person else None
     text = _surname_first(given) if name else given
     answer = normalize(text)
@@ -438,7 +445,7 @@ def grade_typed(given: str, *, accepted, near_misses=(), person: str | None = No
         if _given_only(answer, name):
             return Verdict(False, f"Not accepted: “{given.strip()}” is only a given name; expected “{expected}”"
                                   f"{_also(forms, expected)}.")
-        held = _grade_name(given, answer, name, expected, others)
+        held = _grade_name(given, text, answer, name, expected, others)
         if held and held.correct:
             return held
 
@@ -468,8 +475,8 @@ def grade_typed(given: str, *, accepted, near_misses=(), person: str | None = No
     if held:
         return held
     if changed:
-        return Verdict(False, f"Not accepted: “{given.strip()}” is not “{changed.text}”; a changed letter in a "
-                              f"name this short is not taken for a typo; expected “{expected}”.")
+        return Verdict(False, f"Not accepted: “{given.strip()}” is not “{changed.text}”; a changed letter in an "
+                              f"answer this short is not taken for a typo; expected “{expected}”.")
     return Verdict(False, f"Not accepted: expected “{expected}”{_also(forms, expected)}.")
 
 
