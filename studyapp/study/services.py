@@ -80,6 +80,10 @@ def review_submit(*, user, card, rating, now, review_id, duration_ms=None, sourc
                   expected_version=None) -> ReviewResult:
     """Record one review of `card` by `user` at `now` and reschedule it with FSRS.
 
+    Time is counted in the user's study days; a review interval is fuzzed and load-balanced exactly as
+    the study page previewed it (scheduling.outcomes). A review from the study page or the API (source
+    "study") also goes on the undo stack; one fed by a quiz does not.
+
     Idempotent on review_id: the same review again returns the stored result; the same id with a
     different card or rating raises ReviewConflict. expected_version (from the page that showed
     the card) rejects a stale submission instead of reviewing the card twice.
