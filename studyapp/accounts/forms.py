@@ -26,7 +26,7 @@ class SignupForm(UserCreationForm):
     email = forms.EmailField(required=False, help_text="Optional; only used to reset your password.")
     # Filled from the browser by accounts/timezone.js; without JavaScript (or with an unknown zone) the account
     # starts on UTC, and Settings can change it.
-    timezone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput(
+    timezone = forms.CharField(required=False, widget=forms.HiddenInput(
         attrs={"data-browser-timezone": ""}))
 
     class Meta(UserCreationForm.Meta):
