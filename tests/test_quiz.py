@@ -330,6 +330,18 @@ def test_weakest_mode_asks_the_least_remembered_card_first(alice, base):
     assert [q.card_id for q in quiz.questions.all()] == [weak.pk, strong.pk]
 
 
+def test_weakest_mode_counts_elapsed_time_in_study_days(alice, base):
+    # 20 hours ago was yesterday's study day (day start 4:00 UTC): a day has passed for FSRS, as in scheduling.
+    # Counted in 24-hour periods no time would have passed and the two cards would tie.
+    one, two = sorted(Card.objects.filter(key__in=["work:stalin-souvarine:work_author",
+                                                   "work:men-in-prison:work_reverse"]), key=lambda c: c.pk)
+    for card, last in ((one, NOW - dt.timedelta(hours=2)), (two, NOW - dt.timedelta(hours=20))):
+        ReviewState.objects.create(user=alice, card=card, due=NOW, reps=3, stability=5.0, difficulty=5.0,
+                                   last_review=last, state=2)
+    quiz = make_quiz(alice, mode="weakest", kinds=["multiple_choice"])
+    assert [q.card_id for q in quiz.questions.all()] == [two.pk, one.pk]
+
+
 def test_studied_mode_without_studied_cards_names_the_field(alice, base):
     with pytest.raises(QuizInputError) as error:
         make_quiz(alice, mode="studied")

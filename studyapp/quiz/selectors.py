@@ -11,6 +11,7 @@ from studyapp.facts.models import Person
 from studyapp.quiz.models import Quiz, QuizMode, QuizQuestion
 from studyapp.study import scheduling
 from studyapp.study.models import ReviewState
+from studyapp.study.selectors import study_days
 
 DECKS = {"people": ["people"], "works": ["works"], "events": ["events"], "all": ["people", "works", "events"]}
 
@@ -41,9 +42,10 @@ def quiz_cards(user, *, deck, mode, now, scope=None) -> list[Card]:
               .select_related("card"))
     if mode == QuizMode.STUDIED:
         return [s.card for s in states.order_by("card_id")]
-    retention = settings_for(user).desired_retention
+    retention, days = settings_for(user).desired_retention, study_days(user)  # counted in study days, as scheduling
     ranked = sorted(states, key=lambda s: (
-        scheduling.retrievability(scheduling.Snapshot.of(s), now=now, desired_retention=retention), s.card_id))
+        scheduling.retrievability(scheduling.Snapshot.of(s), now=now, desired_retention=retention, days=days),
+        s.card_id))
     return [s.card for s in ranked]
 
 
