@@ -51,10 +51,14 @@ e2e: install
 fuzz: install
 	$(BIN)/python tests/fuzz/run_fuzz.py
 
-# Load test under gunicorn: seeds 1,000 users x 1,000 cards on PostgreSQL (studyapp_bench), then on a scratch SQLite
-# file, and prints req/s and latencies for /healthz, next and reviews (BENCH_SECONDS, BENCH_RUNS, ... in the script).
+# Load benchmark: studyapp beside a bare Django app doing the minimum for the same jobs (tests/benchmarks/bare),
+# same data, same gunicorn workers, driven by wrk (Debian's package), on PostgreSQL then SQLite.
+# BENCH_SIZE=default: 100 users x 1,000 review states (about 8 minutes); full: 1,000 x 1,000 (1M states);
+# growth: 10k, 100k and 1M states (PostgreSQL). BENCH_SECONDS, BENCH_RUNS, ... in tests/benchmarks/run_bench.py.
+BENCH_SIZE ?= default
 bench: install
-	$(BIN)/python tests/benchmarks/run_bench.py
+	command -v wrk || (apt-get update && apt-get install -y wrk)
+	BENCH_SIZE=$(BENCH_SIZE) $(BIN)/python tests/benchmarks/run_bench.py
 
 test-postgres: install
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest

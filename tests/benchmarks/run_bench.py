@@ -1,31 +1,36 @@
-"""`make bench`: load-test the study API under gunicorn, on PostgreSQL and then on SQLite.
+"""`make bench`: studyapp against a bare Django app doing the minimum for the same jobs, under wrk.
 
-For each database: migrate, load the facts, seed BENCH_USERS × BENCH_CARDS review states with
-`manage.py bench_seed --reset`, start gunicorn (debug off, sync workers, 2 × cores + 1 of them, no access
-log) on a free port, then drive, closed loop, BENCH_SECONDS each at every connection count:
+For each database (PostgreSQL, then SQLite) and data size: recreate the benchmark databases, migrate and
+load the facts for studyapp, seed both apps with the same users × review states (seed.py, shape.Dataset),
+start both under gunicorn (same worker class and count, no access log, debug off), then drive each job
+with wrk (bench.lua: a random user per request, API tokens for studyapp, fresh review ids), BENCH_CONNECTIONS
+connections, BENCH_WARMUP seconds of warm-up then BENCH_SECONDS measured, the two apps alternating:
 
-- GET /healthz (the baseline: the full middleware stack and one SELECT 1),
-- GET /api/study/next/ as random bench users (token auth),
-- POST /api/reviews/ as random bench users, on a card `next` gave that user, with a fresh review_id each time.
+    hello   bare GET /hello (SELECT 1)            studyapp GET /healthz (SELECT 1 behind all middleware)
+    next    bare GET /next?user= (one index scan)  studyapp GET /api/study/next/
+    review  bare POST /review (lock, update, insert) studyapp POST /api/reviews/
 
-The load driver is in this file: asyncio + aiohttp, one coroutine per connection, each timing its requests
-with perf_counter from send to the last byte of the body. gunicorn's sync workers close the connection after
-every response, so every request also pays a TCP connect, as a client without keep-alive would. An error is
-any status other than 200/204 (next), 200/201 (reviews) or 200 (healthz), or a failed or timed-out request.
-The load generator runs on the same machine as the server and takes CPU from it: its own CPU use is printed.
+and reports requests/s, p50 and p99 (wrk's), errors (socket errors and statuses other than 2xx/3xx), the
+ratio studyapp/bare, and the server's CPU per request (its gunicorn workers, and on PostgreSQL the database
+backends serving it; `other` is the machine's remaining CPU use during the case, i.e. noise from the rest
+of the machine plus wrk).
 
-Environment: BENCH_SECONDS (30), BENCH_USERS (1000), BENCH_CARDS (1000), BENCH_CONNECTIONS ("8,32"),
-BENCH_RUNS (3: each case is run that many times, interleaved, and the median of each figure is shown),
-BENCH_DATABASES ("postgresql,sqlite"), BENCH_WORKERS (2 × cores + 1), BENCH_PG_URL
-(postgres://postgres@127.0.0.1:5432/studyapp_bench; the database is created when missing), BENCH_WARMUP (2 s).
+BENCH_SIZE: default (100 users × 1,000 states = 100k, about 8 minutes for both databases), full (1,000 ×
+1,000 = 1M), growth (BENCH_GROWTH_USERS "10,100,1000" × 1,000 = 10k, 100k, 1M states; next and review only,
+sync workers only, one run, PostgreSQL unless BENCH_DATABASES says otherwise; next is measured before the
+reviews change the data). Other settings: BENCH_USERS, BENCH_PER_USER, BENCH_SECONDS (10), BENCH_WARMUP (3),
+BENCH_RUNS (1; the median of each figure is shown), BENCH_CONNECTIONS (8), BENCH_WORKERS (4),
+BENCH_WORKER_CLASSES ("sync,gthread"; gthread with BENCH_THREADS 4 threads, as `make serve`),
+BENCH_DATABASES ("postgresql,sqlite"), BENCH_PG_URL (postgres://postgres@127.0.0.1:5432/studyapp_bench;
+the bare app uses <name>_bare; both are dropped and created again: the name must contain "bench"),
+BENCH_WRK_THREADS (2), BENCH_JSON (write every result to this file).
 """
 
-import asyncio
+import json
 import os
-import random
-import resource
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -34,175 +39,157 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import aiohttp
-
-ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 BIN = Path(sys.executable).parent
-SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
-USERS = int(os.environ.get("BENCH_USERS", "1000"))
-CARDS = int(os.environ.get("BENCH_CARDS", "1000"))
-CONNECTIONS = [int(c) for c in os.environ.get("BENCH_CONNECTIONS", "8,32").split(",")]
-RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-DATABASES = os.environ.get("BENCH_DATABASES", "postgresql,sqlite").split(",")
-WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
-PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/studyapp_bench")
-WARMUP = float(os.environ.get("BENCH_WARMUP", "2"))
-ENDPOINTS = ("healthz", "next", "reviews")
-OK = {"healthz": {200}, "next": {200, 204}, "reviews": {200, 201}}
+ENV = os.environ.get
+SIZE = ENV("BENCH_SIZE", "default")
+if SIZE not in ("default", "full", "growth"):
+    raise SystemExit(f"bench: BENCH_SIZE must be default, full or growth, not {SIZE!r}")
+PER_USER = int(ENV("BENCH_PER_USER", "1000"))
+USERS = int(ENV("BENCH_USERS", "1000" if SIZE == "full" else "100"))
+GROWTH_USERS = [int(n) for n in ENV("BENCH_GROWTH_USERS", "10,100,1000").split(",")]
+SECONDS = float(ENV("BENCH_SECONDS", "10"))
+WARMUP = float(ENV("BENCH_WARMUP", "3"))
+RUNS = int(ENV("BENCH_RUNS", "1"))
+CONNECTIONS = int(ENV("BENCH_CONNECTIONS", "8"))
+WORKERS = int(ENV("BENCH_WORKERS", "4"))
+THREADS = int(ENV("BENCH_THREADS", "4"))
+WORKER_CLASSES = ENV("BENCH_WORKER_CLASSES", "sync" if SIZE == "growth" else "sync,gthread").split(",")
+DATABASES = ENV("BENCH_DATABASES", "postgresql" if SIZE == "growth" else "postgresql,sqlite").split(",")
+PG_URL = ENV("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/studyapp_bench")
+WRK_THREADS = int(ENV("BENCH_WRK_THREADS", "2"))
+JOBS = ("next", "review") if SIZE == "growth" else ("hello", "next", "review")
+APPS = ("bare", "studyapp")
+LABELS = {("bare", "hello"): "hello", ("bare", "next"): "next due", ("bare", "review"): "review",
+          ("studyapp", "hello"): "`/healthz`", ("studyapp", "next"): "`GET /api/study/next/`",
+          ("studyapp", "review"): "`POST /api/reviews/`"}
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def say(text=""):
     print(text, flush=True)
 
 
-# --- the load driver ---------------------------------------------------------------------------------
+# --- CPU accounting ---------------------------------------------------------------------------------------
+
+def _proc_cpu(pid):
+    """utime + stime of a process, in seconds (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def _children(pid):
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    kids.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                pass
+    return kids
+
+
+def _machine_busy():
+    """Busy CPU seconds of the whole machine so far (all cores)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    return (sum(values[:8]) - idle) / TICK
+
+
+class Meter:
+    """CPU used by a server (master and workers) and its database backends between start() and stop()."""
+
+    def __init__(self, server, backend_pids):
+        self.server, self.backend_pids = server, backend_pids
+
+    def _sample(self):
+        workers = [self.server.pid, *_children(self.server.pid)]
+        backends = self.backend_pids()
+        return ({pid: _proc_cpu(pid) for pid in workers}, {pid: _proc_cpu(pid) for pid in backends},
+                _machine_busy(), time.monotonic())
+
+    def start(self):
+        self.before = self._sample()
+
+    def stop(self):
+        after = self._sample()
+        (w0, b0, m0, t0), (w1, b1, m1, t1) = self.before, after
+        server = sum(cpu - w0.get(pid, 0.0) for pid, cpu in w1.items())
+        database = sum(cpu - b0.get(pid, 0.0) for pid, cpu in b1.items())
+        return server, database, m1 - m0, t1 - t0
+
+
+# --- one case ----------------------------------------------------------------------------------------------
 
 @dataclass
-class Result:
-    endpoint: str
-    connections: int
+class Case:
+    database: str
+    size: str
+    worker_class: str
+    app: str
+    job: str
+    run: int
+    requests: int = 0
     seconds: float = 0.0
-    latencies: list = field(default_factory=list)  # seconds, successful requests only
-    errors: dict = field(default_factory=dict)  # status code or exception name -> count
-    sample_error: str = ""
-    client_cpu: float = 0.0  # fraction of one core the load generator used
-
-    @property
-    def rps(self):
-        return len(self.latencies) / self.seconds if self.seconds else 0.0
-
-    def pct(self, p):
-        if not self.latencies:
-            return float("nan")
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))] * 1000
-
-    @property
-    def n_errors(self):
-        return sum(self.errors.values())
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p90_ms: float = 0.0
+    p99_ms: float = 0.0
+    errors: int = 0
+    statuses: dict = field(default_factory=dict)
+    server_cpu_ms: float = 0.0  # per request: gunicorn master + workers
+    db_cpu_ms: float = 0.0  # per request: PostgreSQL backends serving this app (0 on SQLite)
+    other_cpu: float = 0.0  # cores busy with anything else (wrk included) during the case
 
 
-class Driver:
-    def __init__(self, base, tokens):
-        self.base = base
-        self.tokens = tokens  # [token]
-        self.cards = {}  # token -> [card ids `next` gave]
-
-    def request_for(self, endpoint):
-        if endpoint == "healthz":
-            return "GET", "/healthz", {}, None
-        token = random.choice(self.tokens)
-        headers = {"Authorization": f"Token {token}"}
-        if endpoint == "next":
-            return "GET", "/api/study/next/", headers, None
-        token = random.choice(list(self.cards))
-        body = {"card": random.choice(self.cards[token]), "rating": random.choice((1, 2, 3, 3, 3, 4)),
-                "review_id": str(uuid.uuid4()), "duration_ms": random.randint(1000, 20000)}
-        return "POST", "/api/reviews/", {"Authorization": f"Token {token}"}, body
-
-    async def collect_cards(self, session, connections=8):
-        """Ask `next` once for every user (not timed): the cards the reviews case will answer."""
-        queue = list(self.tokens)
-
-        async def worker():
-            while queue:
-                token = queue.pop()
-                async with session.get(self.base + "/api/study/next/",
-                                       headers={"Authorization": f"Token {token}"}) as response:
-                    if response.status == 200:
-                        self.cards.setdefault(token, []).append((await response.json())["id"])
-                    else:
-                        await response.read()
-
-        await asyncio.gather(*(worker() for _ in range(connections)))
-        if not self.cards:
-            raise SystemExit("bench: `next` gave no card to any user")
-
-    async def run(self, session, endpoint, connections, seconds, *, record=True):
-        result = Result(endpoint, connections)
-        ok = OK[endpoint]
-        stop_at = time.perf_counter() + seconds
-
-        async def worker():
-            while time.perf_counter() < stop_at:
-                method, path, headers, body = self.request_for(endpoint)
-                start = time.perf_counter()
-                try:
-                    async with session.request(method, self.base + path, headers=headers, json=body) as response:
-                        payload = await response.read()
-                        elapsed = time.perf_counter() - start
-                        if response.status in ok:
-                            result.latencies.append(elapsed)
-                            continue
-                        key = str(response.status)
-                        if not result.sample_error:
-                            result.sample_error = f"{response.status}: {payload[:300]!r}"
-                except (TimeoutError, aiohttp.ClientError, OSError) as error:
-                    key = type(error).__name__
-                    result.sample_error = result.sample_error or f"{key}: {error}"
-                result.errors[key] = result.errors.get(key, 0) + 1
-
-        cpu_before = _cpu()
-        began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(connections)))
-        result.seconds = time.perf_counter() - began
-        result.client_cpu = (_cpu() - cpu_before) / result.seconds
-        return result
+def run_wrk(base, app, job, users_file, seconds):
+    command = ["wrk", "-t", str(WRK_THREADS), "-c", str(CONNECTIONS), "-d", f"{max(1, round(seconds))}s",
+               "--timeout", "10s",
+               "-s", str(HERE / "bench.lua"), base, "--", app, job, str(users_file)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"bench: wrk failed ({done.returncode}): {done.stderr or done.stdout}")
+    out = done.stdout
+    for line in out.splitlines():
+        if line.startswith("BENCH_JSON "):
+            return json.loads(line[len("BENCH_JSON "):])
+    raise SystemExit(f"bench: wrk printed no result:\n{out}")
 
 
-def _cpu():
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+def measure(case, server, users_file):
+    if WARMUP:
+        run_wrk(server.base, case.app, case.job, users_file, WARMUP)
+    server.meter.start()
+    result = run_wrk(server.base, case.app, case.job, users_file, SECONDS)
+    server_cpu, db_cpu, busy, wall = server.meter.stop()
+    ok = sum(n for status, n in result["statuses"].items() if status.startswith(("2", "3")))
+    case.requests = result["requests"]
+    case.seconds = result["duration_us"] / 1e6
+    case.rps = ok / case.seconds
+    case.p50_ms, case.p90_ms, case.p99_ms = (result[p] / 1000 for p in ("p50", "p90", "p99"))
+    case.errors = (result["connect"] + result["read"] + result["write"] + result["timeout"]
+                   + result["requests"] - ok)
+    case.statuses = result["statuses"]
+    case.server_cpu_ms = 1000 * server_cpu / max(1, case.requests)
+    case.db_cpu_ms = 1000 * db_cpu / max(1, case.requests)
+    case.other_cpu = max(0.0, (busy - server_cpu - db_cpu) / wall)
+    statuses = " ".join(f"{s}:{n}" for s, n in sorted(case.statuses.items()))
+    say(f"  {case.worker_class:7} {case.app:8} {case.job:6} run {case.run}: {case.rps:7.0f} req/s  "
+        f"p50 {case.p50_ms:6.1f}  p99 {case.p99_ms:6.1f} ms  errors {case.errors}  [{statuses}]  "
+        f"CPU/req: server {case.server_cpu_ms:.2f} ms, db {case.db_cpu_ms:.2f} ms; other {case.other_cpu:.2f} cores")
+    return case
 
 
-async def drive(base, tokens):
-    """Every case RUNS times, interleaved; returns {(endpoint, connections): [Result, ...]}."""
-    driver = Driver(base, tokens)
-    timeout = aiohttp.ClientTimeout(total=30)
-    results = {}
-    # force_close: gunicorn's sync workers close every connection anyway; say so up front.
-    connector = aiohttp.TCPConnector(limit=0, force_close=True)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-        await driver.collect_cards(session)
-        say(f"bench: {len(driver.cards)} users got a card from `next` for the reviews case")
-        for run in range(1, RUNS + 1):
-            for connections in CONNECTIONS:
-                for endpoint in ENDPOINTS:
-                    if WARMUP:
-                        await driver.run(session, endpoint, connections, WARMUP)
-                    result = await driver.run(session, endpoint, connections, SECONDS)
-                    results.setdefault((endpoint, connections), []).append(result)
-                    errors = f", errors {result.errors} e.g. {result.sample_error}" if result.errors else ""
-                    say(f"  run {run}/{RUNS} {endpoint:8} c={connections:<3} {result.rps:7.0f} req/s  "
-                        f"p50 {result.pct(50):6.1f} ms  p95 {result.pct(95):6.1f} ms  p99 {result.pct(99):6.1f} ms"
-                        f"  client CPU {result.client_cpu:.0%}{errors}")
-    return results
-
-
-def table(label, results):
-    med = statistics.median
-    lines = [f"{label}: median of {RUNS} run(s) of {SECONDS:.0f} s per case",
-             "| endpoint | conns | req/s | p50 ms | p95 ms | p99 ms | errors | vs /healthz | client CPU |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    for connections in CONNECTIONS:
-        base_rps = med(r.rps for r in results[("healthz", connections)])
-        for endpoint in ENDPOINTS:
-            runs = results[(endpoint, connections)]
-            rps = med(r.rps for r in runs)
-            lines.append(
-                f"| {endpoint} | {connections} | {rps:.0f} | {med(r.pct(50) for r in runs):.1f} | "
-                f"{med(r.pct(95) for r in runs):.1f} | {med(r.pct(99) for r in runs):.1f} | "
-                f"{sum(r.n_errors for r in runs)} | {rps / base_rps if base_rps else 0:.2f} | "
-                f"{med(r.client_cpu for r in runs):.0%} |")
-    return "\n".join(lines)
-
-
-# --- the server ----------------------------------------------------------------------------------------
+# --- servers and databases ---------------------------------------------------------------------------------
 
 def free_port():
     with socket.socket() as sock:
@@ -210,96 +197,220 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def wait_until_up(base, server, deadline=60.0):
-    start = time.monotonic()
-    while time.monotonic() - start < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"bench: gunicorn exited early with code {server.returncode}")
+class Server:
+    def __init__(self, app, worker_class, env, log, backend_pids):
+        self.app = app
+        port = free_port()
+        self.base = f"http://127.0.0.1:{port}"
+        module, cwd = ("studyapp.wsgi:application", ROOT) if app == "studyapp" else ("bare.wsgi:application", HERE)
+        command = [str(BIN / "gunicorn"), module, "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
+                   "--worker-class", worker_class, "--backlog", "2048", "--timeout", "60", "--error-logfile", "-"]
+        if worker_class == "gthread":
+            command += ["--threads", str(THREADS)]
+        self.log = log
+        with open(log, "ab") as stderr:  # gunicorn's log and the apps' logged tracebacks
+            self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=stderr,
+                                            start_new_session=True)
+        self.pid = self.process.pid
+        self.meter = Meter(self, backend_pids)
+        self.wait_until_up("/healthz" if app == "studyapp" else "/hello")
+
+    def wait_until_up(self, path, deadline=60.0):
+        start = time.monotonic()
+        while time.monotonic() - start < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"bench: gunicorn ({self.app}) exited with {self.process.returncode}; see {self.log}")
+            try:
+                with urllib.request.urlopen(self.base + path, timeout=1.0) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        raise SystemExit(f"bench: {self.app} did not answer on {self.base} within {deadline:.0f}s")
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
         try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1.0) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    raise SystemExit(f"bench: the server did not answer on {base} within {deadline:.0f}s")
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        tracebacks = self.log.read_text().count("Traceback") if self.log.exists() else 0
+        if tracebacks:
+            say(f"bench: {tracebacks} tracebacks in {self.app}'s server log, the last:\n{self.log.read_text()[-3000:]}")
 
 
-def ensure_pg_database(url):
+def pg_admin():
     import psycopg
+
+    parts = urlsplit(PG_URL)
+    return psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True)
+
+
+def pg_url(suffix=""):
+    parts = urlsplit(PG_URL)
+    return parts._replace(path=parts.path + suffix).geturl()
+
+
+def recreate_pg(url):
     from psycopg import sql
 
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            say(f"bench: created database {name}")
+    name = urlsplit(url).path.lstrip("/")
+    if "bench" not in name:
+        raise SystemExit(f"bench: refusing to drop database {name!r}: a benchmark database's name contains 'bench'")
+    with pg_admin() as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def bench_database(vendor, scratch):
+def pg_backends(url):
+    name = urlsplit(url).path.lstrip("/")
+
+    def pids():
+        with pg_admin() as conn:
+            return [row[0] for row in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name])]
+    return pids
+
+
+def prepare(vendor, users, scratch):
+    """Fresh databases for both apps, seeded alike; returns (studyapp env, bare env, users files, seed info)."""
+    tag = f"{vendor}-{users}"
     if vendor == "postgresql":
-        ensure_pg_database(PG_URL)
-        database_url = PG_URL
+        study_url, bare_url = pg_url(), pg_url("_bare")
+        recreate_pg(study_url)
+        recreate_pg(bare_url)
     else:
-        database_url = f"sqlite:///{scratch / 'bench.sqlite3'}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_LOG_LEVEL": os.environ.get("DJANGO_LOG_LEVEL", "ERROR"),
-        "PYTHONUNBUFFERED": "1",
+        for name in ("studyapp", "bare"):
+            for path in scratch.glob(f"{name}.sqlite3*"):
+                path.unlink()
+        study_url, bare_url = f"sqlite:///{scratch / 'studyapp.sqlite3'}", f"sqlite:///{scratch / 'bare.sqlite3'}"
+    study_env = {
+        **os.environ, "DATABASE_URL": study_url, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_LOG_LEVEL": ENV("DJANGO_LOG_LEVEL", "ERROR"), "PYTHONUNBUFFERED": "1",
     }
-    env.pop("REDIS_URL", None)  # throttles and cache in the benchmark database, as a default install has them
-    manage = [str(BIN / "python"), "manage.py"]
-    tokens_file = scratch / f"tokens-{vendor}.tsv"
-    say(f"\n=== {vendor}: {database_url} ===")
-    for command in (["migrate", "--noinput", "-v", "0"], ["createcachetable"], ["load_facts"],
-                    ["bench_seed", "--users", str(USERS), "--cards-per-user", str(CARDS), "--reset",
-                     "--tokens-out", str(tokens_file)]):
-        subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
-    tokens = [line.split("\t")[1] for line in tokens_file.read_text().splitlines()]
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    error_log = scratch / f"gunicorn-{vendor}.log"
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "studyapp.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--backlog", "2048", "--timeout", "60", "--error-logfile", str(error_log)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_up(base, server)
-        say(f"bench: gunicorn with {WORKERS} sync workers on {base}; {len(tokens)} users; "
-            f"{SECONDS:.0f} s per case; connections {CONNECTIONS}; {RUNS} run(s)")
-        results = asyncio.run(drive(base, tokens))
-    finally:
-        server.terminate()
+    study_env.pop("REDIS_URL", None)  # throttles and cache in the database, as a default install has them
+    bare_env = {**os.environ, "BARE_DATABASE_URL": bare_url, "PYTHONUNBUFFERED": "1"}
+    python = str(BIN / "python")
+    started = time.perf_counter()
+    for command in (["migrate", "--noinput", "-v", "0"], ["load_facts"]):
+        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=study_env, check=True, stdout=subprocess.DEVNULL)
+    say(f"bench: {vendor}: studyapp migrated and facts loaded in {time.perf_counter() - started:.1f}s")
+    files = {"studyapp": scratch / f"users-{tag}-studyapp.tsv", "bare": scratch / f"users-{tag}-bare.tsv"}
+    info = {}
+    for app, env, extra in (("studyapp", study_env, []), ("bare", bare_env, None)):
+        if extra is None:
+            extra = ["--cards", str(info["studyapp"]["cards"])]
+        out = subprocess.run([python, str(HERE / "seed.py"), app, "--users", str(users), "--per-user", str(PER_USER),
+                              "--out", str(files[app]), *extra], cwd=ROOT, env=env, check=True,
+                             capture_output=True, text=True)
+        info[app] = json.loads(out.stdout.strip().splitlines()[-1])
+        say(f"bench: {vendor}: seeded {app}: {info[app]['users']} users, {info[app]['cards']} cards, "
+            f"{info[app]['states']:,} states, {info[app]['logs']:,} logs in {info[app]['seconds']}s")
+    backends = {"studyapp": pg_backends(study_url) if vendor == "postgresql" else list,
+                "bare": pg_backends(bare_url) if vendor == "postgresql" else list}
+    return {"studyapp": study_env, "bare": bare_env}, files, info, backends
+
+
+def bench(vendor, users, scratch):
+    envs, files, info, backends = prepare(vendor, users, scratch)
+    size = f"{users:,} × {PER_USER:,}"
+    cases = []
+    for worker_class in WORKER_CLASSES:
+        servers = {app: Server(app, worker_class, envs[app], scratch / f"gunicorn-{vendor}-{app}-{worker_class}.log",
+                               backends[app]) for app in APPS}
+        say(f"bench: {vendor}, {size} states, {WORKERS} {worker_class} workers"
+            f"{f' × {THREADS} threads' if worker_class == 'gthread' else ''}, {CONNECTIONS} connections, "
+            f"{WARMUP:g}+{SECONDS:g} s per case")
         try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-    tracebacks = error_log.read_text().count("Traceback") if error_log.exists() else 0
-    if tracebacks:
-        say(f"bench: {tracebacks} tracebacks in the server log, e.g.:\n{error_log.read_text()[-3000:]}")
-    return results
+            for run in range(1, RUNS + 1):
+                for job in JOBS:
+                    # Alternate which app goes first, so neither always runs on the warmer machine.
+                    order = APPS if run % 2 else APPS[::-1]
+                    for app in order:
+                        cases.append(measure(Case(vendor, size, worker_class, app, job, run), servers[app], files[app]))
+        finally:
+            for server in servers.values():
+                server.stop()
+    return cases, info
+
+
+# --- tables ------------------------------------------------------------------------------------------------
+
+def _median(cases, attr):
+    return statistics.median(getattr(c, attr) for c in cases)
+
+
+def side_by_side(cases, vendor, worker_class):
+    lines = ["| job | bare req/s | studyapp req/s | ratio | bare p50 / p99 ms | studyapp p50 / p99 ms | errors "
+             "(bare, studyapp) | studyapp CPU ms/req (server + db) | bare CPU ms/req |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for job in JOBS:
+        pick = {app: [c for c in cases
+                      if (c.database, c.worker_class, c.app, c.job) == (vendor, worker_class, app, job)]
+                for app in APPS}
+        if not all(pick.values()):
+            continue
+        b, s = pick["bare"], pick["studyapp"]
+        ratio = _median(s, "rps") / _median(b, "rps") if _median(b, "rps") else 0
+        lines.append(
+            f"| {LABELS['bare', job]} vs {LABELS['studyapp', job]} | {_median(b, 'rps'):,.0f} "
+            f"| {_median(s, 'rps'):,.0f} "
+            f"| {ratio:.2f} | {_median(b, 'p50_ms'):.1f} / {_median(b, 'p99_ms'):.1f} "
+            f"| {_median(s, 'p50_ms'):.1f} / {_median(s, 'p99_ms'):.1f} | {sum(c.errors for c in b)}, "
+            f"{sum(c.errors for c in s)} | {_median(s, 'server_cpu_ms'):.2f} + {_median(s, 'db_cpu_ms'):.2f} "
+            f"| {_median(b, 'server_cpu_ms'):.2f} + {_median(b, 'db_cpu_ms'):.2f} |")
+    return "\n".join(lines)
+
+
+def growth_table(cases, vendor):
+    sizes = sorted({c.size for c in cases if c.database == vendor}, key=lambda s: int(s.split(" ")[0].replace(",", "")))
+    head = "| review states | " + " | ".join(f"{app} {job} p50 ms (req/s)" for job in JOBS for app in APPS) + " |"
+    lines = [head, "|---|" + "---|" * (len(JOBS) * len(APPS))]
+    first = {}
+    for size in sizes:
+        users, per_user = (int(part.replace(",", "")) for part in size.split(" × "))
+        cells = []
+        for job in JOBS:
+            for app in APPS:
+                pick = [c for c in cases if (c.database, c.size, c.app, c.job) == (vendor, size, app, job)]
+                p50 = _median(pick, "p50_ms")
+                first.setdefault((job, app), p50)
+                cells.append(f"{p50:.1f} ({_median(pick, 'rps'):,.0f}) ×{p50 / first[job, app]:.2f}")
+        lines.append(f"| {users * per_user:,} ({size}) | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def main():
-    cores = os.cpu_count()
-    say(f"bench: {cores} cores; the load generator (this process) runs on the same machine and competes with "
-        f"gunicorn for CPU")
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench: wrk not found (the Makefile installs it: apt-get install -y wrk)")
+    load = os.getloadavg()
+    say(f"bench: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; wrk runs on the "
+        f"same machine; size {SIZE}")
     scratch = Path(tempfile.mkdtemp(prefix="studyapp-bench-"))
-    tables = []
+    cases, seeds, tables = [], {}, []
     try:
         for vendor in DATABASES:
-            results = bench_database(vendor, scratch)
-            tables.append(table(f"{vendor}, {USERS} users × {CARDS} cards, {WORKERS} gunicorn workers", results))
+            for users in (GROWTH_USERS if SIZE == "growth" else [USERS]):
+                found, info = bench(vendor, users, scratch)
+                cases += found
+                seeds[f"{vendor} {users}"] = info
+            if SIZE == "growth":
+                tables.append(f"{vendor}, growth, {WORKERS} sync workers, {CONNECTIONS} connections "
+                              f"(×: p50 against the smallest size)\n\n" + growth_table(cases, vendor))
+            else:
+                for worker_class in WORKER_CLASSES:
+                    threads = f" × {THREADS} threads" if worker_class == "gthread" else ""
+                    tables.append(f"{vendor}, {USERS:,} users × {PER_USER:,} states, {WORKERS} {worker_class} "
+                                  f"workers{threads}, {CONNECTIONS} connections, median of {RUNS} run(s) of "
+                                  f"{SECONDS:g} s\n\n" + side_by_side(cases, vendor, worker_class))
             say("\n" + tables[-1])
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+        if ENV("BENCH_JSON"):
+            Path(ENV("BENCH_JSON")).write_text(json.dumps({"seeds": seeds, "cases": [asdict(c) for c in cases]},
+                                                          indent=1))
     say("\n" + "\n\n".join(tables))
     return 0
 
