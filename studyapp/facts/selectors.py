@@ -117,22 +117,24 @@ def search(query, *, limit=50) -> list[Hit]:
     words = fold(query).split()
     if not words:
         return []
-    rows = []
+    rows = []  # (kind, key, label, detail, names, author, text)
     for key, name, aliases, description in Person.objects.values_list("key", "name", "aliases", "description"):
-        rows.append(("person", key, name, description, [name, *aliases], description))
+        rows.append(("person", key, name, description, [name, *aliases], "", description))
     for key, title, aliases, year, author in Work.objects.values_list(
             "key", "title", "aliases", "year", "author__name"):
         detail = ", ".join(str(part) for part in (author, year) if part)
-        rows.append(("work", key, title, detail, [title, *aliases], author or ""))  # "Trotsky" finds his works
+        rows.append(("work", key, title, detail, [title, *aliases], author or "", ""))
     for key, when, description, aliases in Event.objects.values_list("key", "when", "description", "aliases"):
-        rows.append(("event", key, description, when, [*aliases], f"{when} {description}"))
+        rows.append(("event", key, description, when, [*aliases], "", f"{when} {description}"))
     hits = []
-    for kind, key, label, detail, names, text in rows:
+    for kind, key, label, detail, names, author, text in rows:
         named = next((n for n in names if all(w in fold(n) for w in words)), None)
         if named is not None:
             hits.append((0, Hit(kind, key, label, detail, named)))
+        elif author and all(w in fold(author) for w in words):
+            hits.append((1, Hit(kind, key, label, detail, "")))  # "Trotsky" lists his works next
         elif all(w in fold(text) for w in words):
-            hits.append((1, Hit(kind, key, label, detail, "")))
+            hits.append((2, Hit(kind, key, label, detail, "")))
     hits.sort(key=lambda item: (item[0], fold(item[1].label)))
     return [hit for _, hit in hits[:limit]]
 

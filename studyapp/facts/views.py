@@ -198,7 +198,7 @@ def period_detail(request, slug):
     return render(request, "facts/period.html", {
         "period": period, "events": _pairs(events, "event", per_key), "works": _pairs(works, "work", per_key),
         "people": _pairs(people, "person", per_key), "decks": decks, "signed_in": per_key is not None,
-        "periods": timeline.PERIODS, **_scoped(per_key, f"period:{slug}", period.label, keys),
+        "periods": timeline.PERIODS, "legend": _legend(), **_scoped(per_key, f"period:{slug}", period.label, keys),
     })
 
 

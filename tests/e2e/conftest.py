@@ -49,9 +49,10 @@ def new_page(browser, base_url):
     """Opens a fresh browser context (its own cookies) at a given viewport; all are closed after the test."""
     contexts = []
 
-    def open_page(viewport=None):
+    def open_page(viewport=None, **options):
+        """options: more of Playwright's context options (timezone_id, java_script_enabled, ...)."""
         context = browser.new_context(base_url=base_url, viewport=viewport or {"width": 1280, "height": 900},
-                                      accept_downloads=True)
+                                      accept_downloads=True, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

@@ -284,7 +284,7 @@ def test_keyboard_alone_studies_and_takes_a_quiz(new_page):
         page.locator("main h1").evaluate("h => { h.tabIndex = -1; h.focus(); }")
         page.keyboard.press("Tab")
         focused = page.evaluate("() => [document.activeElement.tagName, document.activeElement.type]")
-        assert focused[0] in ("INPUT", "SELECT"), focused
+        assert focused[0] in ("INPUT", "BUTTON"), focused
         if focused == ["INPUT", "radio"]:
             page.keyboard.press("Space")
             with page.expect_navigation():
@@ -293,10 +293,12 @@ def test_keyboard_alone_studies_and_takes_a_quiz(new_page):
             page.keyboard.type("Victor Serge")
             with page.expect_navigation():
                 page.keyboard.press("Enter")
-        else:  # put in order: a select per event
-            total = page.locator("#question select").count()
-            for position in range(1, total + 1):
-                page.keyboard.type(str(position))
+        else:  # put in order: each event's Up and Down buttons (issue 19), the first one Down
+            assert page.evaluate("() => document.activeElement.dataset.move") == "down"
+            first = page.locator("#order-list .order-text").first.inner_text()
+            page.keyboard.press("Enter")  # moves the first event down; the focus stays with it
+            assert page.locator("#order-list .order-text").nth(1).inner_text() == first
+            while page.evaluate("() => document.activeElement.textContent.trim()") != "Answer":
                 page.keyboard.press("Tab")
             with page.expect_navigation():
                 page.keyboard.press("Enter")  # on the Answer button
