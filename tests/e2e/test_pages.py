@@ -188,9 +188,10 @@ def _result(page):
 
 def test_an_order_question_is_answered_by_dragging(new_page, shot):
     page = new_page()
+    checker = Checker(page, shot, "desktop")
     sign_up(page, "dragger")
     right, options = _order_quiz(page)
-    shot(page, "before")
+    checker.check("before")
     for place, event in enumerate(right):
         if _shown_order(page)[place] == event:
             continue
@@ -203,13 +204,16 @@ def test_an_order_question_is_answered_by_dragging(new_page, shot):
     shot(page, "dragged")
     page.get_by_role("button", name="Answer", exact=True).click()
     assert _result(page) == "Right."
-    shot(page, "result")
+    checker.check("result")
+    checker.assert_clean()
 
 
 def test_an_order_question_is_answered_with_the_keyboard(new_page, shot):
     page = new_page(viewport=PHONE)
+    checker = Checker(page, shot, "phone")
     sign_up(page, "mover")
     right, options = _order_quiz(page)
+    checker.check("before")
     for place, event in enumerate(right):
         item = page.locator("#order-list .order-item", has_text=event)
         moves = _shown_order(page).index(event) - place
@@ -227,6 +231,8 @@ def test_an_order_question_is_answered_with_the_keyboard(new_page, shot):
     page.get_by_role("button", name="Answer", exact=True).focus()
     page.keyboard.press("Enter")
     assert _result(page) == "Right."
+    checker.check("result")
+    checker.assert_clean()
 
 
 def test_an_order_question_works_without_javascript(new_page, shot):
