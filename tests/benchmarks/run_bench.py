@@ -344,8 +344,8 @@ def _median(cases, attr):
 
 def side_by_side(cases, vendor, worker_class):
     lines = ["| job | bare req/s | studyapp req/s | ratio | bare p50 / p99 ms | studyapp p50 / p99 ms | errors "
-             "(bare, studyapp) | studyapp CPU ms/req (server + db) | bare CPU ms/req |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "(bare, studyapp) | studyapp CPU ms/req (server + db) | bare CPU ms/req | other load (cores) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for job in JOBS:
         pick = {app: [c for c in cases
                       if (c.database, c.worker_class, c.app, c.job) == (vendor, worker_class, app, job)]
@@ -360,7 +360,8 @@ def side_by_side(cases, vendor, worker_class):
             f"| {ratio:.2f} | {_median(b, 'p50_ms'):.1f} / {_median(b, 'p99_ms'):.1f} "
             f"| {_median(s, 'p50_ms'):.1f} / {_median(s, 'p99_ms'):.1f} | {sum(c.errors for c in b)}, "
             f"{sum(c.errors for c in s)} | {_median(s, 'server_cpu_ms'):.2f} + {_median(s, 'db_cpu_ms'):.2f} "
-            f"| {_median(b, 'server_cpu_ms'):.2f} + {_median(b, 'db_cpu_ms'):.2f} |")
+            f"| {_median(b, 'server_cpu_ms'):.2f} + {_median(b, 'db_cpu_ms'):.2f} "
+            f"| {_median(b + s, 'other_cpu'):.2f} |")
     return "\n".join(lines)
 
 
@@ -392,6 +393,7 @@ def main():
     cases, seeds, tables = [], {}, []
     try:
         for vendor in DATABASES:
+            shown = len(tables)
             for users in (GROWTH_USERS if SIZE == "growth" else [USERS]):
                 found, info = bench(vendor, users, scratch)
                 cases += found
@@ -405,7 +407,7 @@ def main():
                     tables.append(f"{vendor}, {USERS:,} users × {PER_USER:,} states, {WORKERS} {worker_class} "
                                   f"workers{threads}, {CONNECTIONS} connections, median of {RUNS} run(s) of "
                                   f"{SECONDS:g} s\n\n" + side_by_side(cases, vendor, worker_class))
-            say("\n" + tables[-1])
+            say("\n" + "\n\n".join(tables[shown:]))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         if ENV("BENCH_JSON"):
