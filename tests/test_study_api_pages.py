@@ -189,7 +189,8 @@ def test_stats_and_settings_pages(client, alice, cards):
     stats = client.get("/stats/")
     html = stats.content.decode()
     assert stats.status_code == 200
-    assert html.count('role="img"') == 3 and "1 review in the last 30 days" in html
+    # three charts, each drawn twice (a wide and a phone drawing; CSS shows one)
+    assert html.count('role="img"') == 6 and "1 review in the last 30 days" in html
     response = client.post("/settings/", {"timezone": "Europe/Paris", "day_starts_at": 5, "desired_retention": 0.8,
                                           "new_per_day": 10, "reviews_per_day": 100, "decks": ["people", "works"]})
     assert response.status_code == 302

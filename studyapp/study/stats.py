@@ -1,12 +1,12 @@
-"""Study statistics for /stats/, with the charts drawn as small server-side SVG (no JavaScript, no CDN)."""
+"""Study statistics for /stats/; the charts are drawn by studyapp/charts.py (server-side SVG, no JavaScript)."""
 
 import datetime as dt
 from collections import Counter
 
 from django.db.models import Count
-from django.utils.html import format_html, format_html_join
 
 from studyapp.accounts.models import settings_for
+from studyapp.charts import bar_chart, heatmap
 from studyapp.facts.mastery import DECKS, by_period_and_deck
 from studyapp.study.models import FsrsState, Rating, ReviewLog, ReviewState
 from studyapp.study.scheduling import StudyDays
@@ -18,38 +18,6 @@ def true_retention(logs):
     if not graded:
         return None
     return sum(1 for rating in graded if rating != Rating.AGAIN) / len(graded)
-
-
-def bar_chart(values, labels, *, title, color="#9b2226"):
-    """A bar chart as SVG with a text alternative (role=img, <title>, and a caption listing the values)."""
-    width, height, gap = 600, 120, 2
-    top = max(values) if values and max(values) else 1
-    bar = width / max(len(values), 1)
-    bars = format_html_join("", '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title></rect>', (
-        (round(i * bar, 1), round(height - v / top * height, 1), round(bar - gap, 1), round(v / top * height, 1),
-         color, labels[i], v)
-        for i, v in enumerate(values)))
-    return format_html('<svg viewBox="0 0 {} {}" role="img" aria-label="{}" class="chart">{}</svg>',
-                       width, height, title, bars)
-
-
-def heatmap(counts, last_day, *, days=365):
-    """A GitHub-style year of reviews: one square per day, darker for more reviews."""
-    size, first = 11, last_day - dt.timedelta(days=days - 1)
-    top = max(counts.values()) if counts else 1
-    cells = []
-    start_offset = first.weekday()
-    for i in range(days):
-        day = first + dt.timedelta(days=i)
-        n = counts.get(day, 0)
-        column, row = divmod(i + start_offset, 7)
-        shade = "#ebe8e0" if n == 0 else ("#f4c7c3", "#e3837b", "#c0392b", "#7b1d16")[min(3, int(4 * n / (top + 1)))]
-        cells.append((column * (size + 2), row * (size + 2), size, size, shade, day.isoformat(), n))
-    squares = format_html_join("", '<rect x="{}" y="{}" width="{}" height="{}" rx="2" fill="{}">'
-                                   '<title>{}: {} reviews</title></rect>', cells)
-    width = ((days + start_offset) // 7 + 1) * (size + 2)
-    return format_html('<svg viewBox="0 0 {} {}" role="img" aria-label="Reviews per day over the last year" '
-                       'class="chart heatmap">{}</svg>', width, 7 * (size + 2), squares)
 
 
 def user_stats(user, now):
@@ -77,11 +45,12 @@ def user_stats(user, now):
     return {
         "today": today,
         "reviews30": reviews30, "reviews30_total": sum(reviews30),
-        "reviews_chart": bar_chart(reviews30, [d.isoformat() for d in days30], title="Reviews per day, last 30 days"),
+        "reviews_chart": bar_chart(reviews30, [d.isoformat() for d in days30], title="Reviews per day, last 30 days",
+                                   unit="review"),
         "reviews_table": list(zip(days30, reviews30, strict=True)),
         "forecast": forecast, "forecast_total": sum(forecast),
         "forecast_chart": bar_chart(forecast, [d.isoformat() for d in forecast_days],
-                                    title="Cards due per day, next 30 days", color="#2d6a4f"),
+                                    title="Cards due per day, next 30 days", color="#2d6a4f", unit="card"),
         "forecast_table": list(zip(forecast_days, forecast, strict=True)),
         "retention7": true_retention([(r, b) for at, r, b in logs if at >= week_ago]),
         "retention30": true_retention([(r, b) for at, r, b in logs if at >= month_ago]),
