@@ -294,8 +294,19 @@ def test_mastery_is_the_mean_fsrs_retrievability_of_studied_cards_and_counts_the
     key = "work:witness-to-the-german-revolution"
     mastery = mastery_for(alice, now, [key])[key]
     assert mastery.studied == 2 and mastery.not_studied == len(cards) - 2
-    assert mastery.retrievability == pytest.approx(sum(expected) / 2, rel=1e-12)
-    assert 0 < expected[1] < expected[0] < 1
+    # The second card is still in its learning steps (Again, then Good a minute later): not learned yet, it
+    # counts 0 whatever FSRS's recall "now" says (100 % just after an answer, even Again).
+    assert ReviewState.objects.get(user=alice, card=cards[1]).state == fsrs.State.Learning
+    assert mastery.retrievability == pytest.approx(expected[0] / 2, rel=1e-12)
+    assert 0 < expected[0] < 1
+
+
+def test_a_card_just_forgotten_shows_as_not_known(small, alice):
+    now = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+    card = Card.objects.filter(sibling_key="work:witness-to-the-german-revolution").order_by("pk").first()
+    _review(alice, card, 1, now)
+    mastery = mastery_for(alice, now + dt.timedelta(seconds=5), [card.sibling_key])[card.sibling_key]
+    assert (mastery.studied, mastery.percent, mastery.css) == (1, 0, "m-poor")
 
 
 def test_summarise_is_pure_and_groups_combine_card_weighted():
@@ -336,6 +347,18 @@ def test_timeline_is_coloured_by_the_users_mastery(client, small, alice):
     classes = {a.get("data-key"): a.get("class") for a in root.iter(f"{SVG}a")}
     assert "m-strong" in classes["exile-to-orenburg"]
     assert "m-none" in classes["1947-death-of-victor-serge"]
+
+
+def test_a_timeline_event_is_coloured_by_the_people_in_it_too(client, small, alice):
+    # Studying the people and works of an event is knowing it in part: the timeline no longer stays grey
+    # for a learner who studied Serge but no event card.
+    now = timezone.now()
+    for card in Card.objects.filter(sibling_key="person:victor-serge"):
+        _review(alice, card, 4, now - dt.timedelta(hours=1))
+    client.force_login(alice)
+    root = ET.fromstring(_overview(client.get("/timeline/").content.decode()))
+    classes = {a.get("data-key"): a.get("class") for a in root.iter(f"{SVG}a")}
+    assert "m-none" not in classes["1947-death-of-victor-serge"]
 
 
 def test_stats_has_a_mastery_table_by_period_and_deck(client, small, alice):

@@ -78,6 +78,10 @@ def summarise(cards: Iterable[tuple[int, str]], snapshots: dict[int, scheduling.
         snapshot = snapshots.get(card_id)
         if snapshot is None:
             part = Mastery(not_studied=1)
+        elif snapshot.state != scheduling.fsrs.State.Review:
+            # Still in (re)learning steps: just answered, so FSRS's recall "now" is 100 %, even after Again.
+            # Not learned yet is what the learner needs to see.
+            part = Mastery(studied=1, recall_sum=0.0)
         else:
             part = Mastery(studied=1, recall_sum=scheduling.retrievability(
                 snapshot, now=now, desired_retention=desired_retention, days=days))

@@ -53,7 +53,7 @@ def timeline_page(request):
     """Every dated event as SVG, grouped in periods, filtered by person or work; JS zooms into a period."""
     people = list(Person.objects.values_list("key", "name"))
     works = list(Work.objects.values_list("key", "title"))
-    events = Event.objects.prefetch_related(selectors._citations_prefetch())
+    events = Event.objects.prefetch_related(selectors._citations_prefetch(), "people", "works")
     person, work = request.GET.get("person", "").strip(), request.GET.get("work", "").strip()
     filters = []
     if person:
@@ -67,10 +67,14 @@ def timeline_page(request):
             raise Http404("no such work")
         events, filters = events.filter(works__key=work), [*filters, title]
     events = list(events.distinct())
-    per_key = _mastery(request, [f"event:{e.key}" for e in events])
+    # Knowing an event is knowing it and the people and works in it: a dot is coloured by all their cards,
+    # so studying Serge's people and books colours the timeline too (many events have no card of their own).
+    involved = {e.key: [f"event:{e.key}", *(f"person:{p.key}" for p in e.people.all()),
+                        *(f"work:{w.key}" for w in e.works.all())] for e in events}
+    per_key = _mastery(request, {k for keys in involved.values() for k in keys})
     marks = []
     for event in events:
-        mastery = per_key.get(f"event:{event.key}", EMPTY) if per_key is not None else None
+        mastery = combine(per_key, involved[event.key]) if per_key is not None else None
         marks.append(timeline.mark_of(event, css=mastery.css if mastery else "m-none",
                                       note=mastery.describe() if mastery else ""))
     first, last = timeline.span_years(marks)
@@ -89,7 +93,7 @@ def timeline_page(request):
             "svg": {layout.name: timeline.zoom_svg(inside, first_year=start, last_year=end, period=period.slug,
                                                    title=f"{period.label}: {len(inside)} events", layout=layout)
                     for layout in timeline.LAYOUTS},
-            "mastery": None if per_key is None else combine(per_key, (f"event:{m.key}" for m in inside)),
+            "mastery": None if per_key is None else combine(per_key, {k for m in inside for k in involved[m.key]}),
         })
     return render(request, "facts/timeline.html", {
         "overview": overview, "periods": periods, "selected": selected if selected in timeline.BY_SLUG else "",
