@@ -103,9 +103,11 @@ def test_study_with_the_keyboard(page, shot):
 
     answer = page.locator("#reveal .answer-text")
     assert not answer.is_visible()
+    assert page.locator("summary#show-answer").inner_text().startswith("Show answer")
     page.keyboard.press("Space")
     assert page.locator("details#reveal").evaluate("d => d.open")
     assert answer.is_visible()
+    assert page.locator("summary#show-answer").inner_text().startswith("Hide answer")  # says what it does now
     assert page.locator("#reveal blockquote.quote").count() >= 1, "the answer shows no citation"
     shot(page, "answer")
 
