@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from studyapp.api import auth, exports, facts, me, quiz, study
+from studyapp.api import auth, exports, me, quiz, study
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -13,6 +13,5 @@ urlpatterns = [
     *study.urlpatterns,
     *quiz.urlpatterns,
     *exports.urlpatterns,
-    *facts.urlpatterns,
     *me.urlpatterns,
 ]

@@ -63,7 +63,3 @@ class Card(models.Model):
 
     def __str__(self):
         return self.key
-
-    @property
-    def sibling_group(self):
-        return self.sibling_key

@@ -6,15 +6,8 @@ punctuation, on word boundaries, and with the plural or adjective of a kind word
 """
 
 import re
-import unicodedata
 
-
-def fold(text) -> str:
-    """Identity of an answer for comparison: no case, accents, apostrophes, punctuation or extra spaces."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = re.sub(r"[’'`´]", "", text)
-    return " ".join(re.findall(r"\w+", text))
+from studyapp.text import fold  # noqa: F401 - one fold for the whole app; card code imports it from here
 
 
 def mentions(haystack, needle) -> bool:

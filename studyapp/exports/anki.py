@@ -210,7 +210,3 @@ def apkg_bytes(notes, *, timestamp: float) -> bytes:
     buffer = io.BytesIO()
     build_package(notes).write_to_file(buffer, timestamp=timestamp)
     return buffer.getvalue()
-
-
-def write_apkg(notes, path, *, timestamp: float) -> None:
-    build_package(notes).write_to_file(str(path), timestamp=timestamp)

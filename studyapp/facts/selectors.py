@@ -1,6 +1,5 @@
 """Reads of the fact base that more than one caller needs."""
 
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from studyapp.facts import timeline as periods
 from studyapp.facts.models import Citation, Event, Person, Source, Work
+from studyapp.text import fold
 
 
 def _citations(citations):
@@ -49,13 +49,6 @@ def export_fact_base() -> dict:
 
 
 # --- exploring the base: pages, search, scopes --------------------------------------------------------
-
-def fold(text) -> str:
-    """Text for matching: case, accents and punctuation spacing ignored ('Trotsky' ~ 'TROTSKÏ')."""
-    decomposed = unicodedata.normalize("NFKD", str(text or "")).casefold()
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in bare).split())
-
 
 def person_page(key) -> Person:
     """A person with their citations, works and events, in a fixed number of queries; 404 if unknown."""
