@@ -252,3 +252,17 @@ def test_cards_page_filters_and_shows_citations(client, tmp_path):
     search = client.get("/cards/?q=orenburg").content.decode()
     assert "Victor Serge is exiled to Orenburg." in search
     assert "0 cards" not in client.get("/cards/?topic=1936-1947").content.decode()
+
+
+def test_every_list_of_decks_is_the_one_in_studyapp_decks():
+    from studyapp.accounts.models import default_decks
+    from studyapp.cards.generation import INTRO_ORDER
+    from studyapp.cards.models import Deck
+    from studyapp.decks import DECK_CHOICES, DECKS
+    from studyapp.exports.anki import ANKI_DECKS
+    from studyapp.quiz.selectors import DECKS as QUIZ_DECKS
+
+    assert DECKS == ("people", "works", "events") and DECK_CHOICES == ("all", *DECKS)
+    assert tuple(Deck.values) == DECKS and [str(label) for label in Deck.labels] == ["People", "Works", "Events"]
+    assert tuple(default_decks()) == DECKS and set(INTRO_ORDER) == set(DECKS) == set(ANKI_DECKS)
+    assert QUIZ_DECKS == {"people": ["people"], "works": ["works"], "events": ["events"], "all": list(DECKS)}

@@ -188,7 +188,7 @@ def test_it_moves_the_package_timestamp_forward_on_every_export():
 
 def test_it_writes_fixed_model_and_deck_ids():
     assert (anki.BASIC_MODEL.model_id, anki.CLOZE_MODEL.model_id) == (1_734_209_101, 1_734_209_102)
-    assert anki.DECKS["people"] == (1_734_209_201, "Victor Serge::People")
+    assert anki.ANKI_DECKS["people"] == (1_734_209_201, "Victor Serge::People")
 
 
 # --- selection ----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-DECKS = ["people", "works", "events"]
+from studyapp.decks import DECKS
 
 
 def validate_timezone(value):

@@ -604,6 +604,7 @@ def drop_shared_prompts(specs):
 # The order a new learner meets cards: the direct card of each core fact first (who was, when, which
 # work), then the other ways of asking about core facts, then context facts the same way; decks
 # interleaved so a first week mixes people, events and works.
+INTRO_ORDER = ("people", "events", "works")  # the decks of studyapp.decks, in the order new cards interleave
 PRIMARY_KINDS = ("person_who", "event_when", "work_reverse", "work_author")
 
 
@@ -614,7 +615,8 @@ def rank_for_introduction(specs):
         tiers[tier][spec.deck].append(spec)
     ordered = []
     for tier in sorted(tiers):
-        decks = [tiers[tier][deck] for deck in ("people", "events", "works") if tiers[tier].get(deck)]
+        # who, then what happened, then the books: a learner's first cards tell a story
+        decks = [tiers[tier][deck] for deck in INTRO_ORDER if tiers[tier].get(deck)]
         for row in range(max(len(d) for d in decks)):
             ordered += [d[row] for d in decks if row < len(d)]
     for rank, spec in enumerate(ordered, start=1):

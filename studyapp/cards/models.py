@@ -2,11 +2,10 @@
 
 from django.db import models
 
+from studyapp.decks import DECKS
 
-class Deck(models.TextChoices):
-    PEOPLE = "people"
-    WORKS = "works"
-    EVENTS = "events"
+# The Django choices of studyapp.decks.DECKS (the one definition), for the column and the admin.
+Deck = models.TextChoices("Deck", [(deck.upper(), deck) for deck in DECKS])
 
 
 class CardKind(models.TextChoices):

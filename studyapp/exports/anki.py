@@ -14,11 +14,12 @@ from dataclasses import dataclass
 import genanki
 
 from studyapp.cards.generation import BLANK
+from studyapp.decks import DECKS
 
 GUID_NAMESPACE = "studyapp"
 BASIC_MODEL_ID = 1_734_209_101
 CLOZE_MODEL_ID = 1_734_209_102
-DECKS = {  # app deck -> (Anki deck id, Anki deck name)
+ANKI_DECKS = {  # app deck -> (Anki deck id, Anki deck name); one per deck of studyapp.decks
     "people": (1_734_209_201, "Victor Serge::People"),
     "works": (1_734_209_202, "Victor Serge::Works"),
     "events": (1_734_209_203, "Victor Serge::Events"),
@@ -197,12 +198,12 @@ def build_package(notes) -> genanki.Package:
     decks = {}
     for spec in notes:
         if spec.deck not in decks:
-            deck_id, name = DECKS[spec.deck]
+            deck_id, name = ANKI_DECKS[spec.deck]
             decks[spec.deck] = genanki.Deck(deck_id, name)
         note = genanki.Note(model=MODELS[spec.notetype], fields=list(spec.fields), tags=list(spec.tags),
                             guid=spec.guid)
         decks[spec.deck].add_note(note)
-    return genanki.Package([decks[d] for d in DECKS if d in decks])
+    return genanki.Package([decks[d] for d in DECKS if d in decks])  # in the one deck order
 
 
 def apkg_bytes(notes, *, timestamp: float) -> bytes:

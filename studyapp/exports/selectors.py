@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
+from studyapp.decks import ALL, DECK_CHOICES, DECKS
 from studyapp.exports.anki import NoteSpec, apkg_bytes, next_timestamp, note_specs
 from studyapp.exports.csv_export import csv_text
 from studyapp.study.models import ReviewState
 
-DECK_CHOICES = ("all", "people", "works", "events")
 CARD_FIELDS = ("key", "kind", "deck", "prompt", "answer", "topics", "citations", "disputed")
 
 
@@ -30,12 +30,12 @@ def export_decks(*, user=None, deck="all") -> tuple[str, ...]:
     """The app decks an export covers: the one asked for, else the user's chosen decks, else every deck."""
     if deck not in DECK_CHOICES:
         raise ValueError(f"deck must be one of {', '.join(DECK_CHOICES)}")
-    if deck != "all":
+    if deck != ALL:
         return (deck,)
     if user is not None:
         chosen = settings_for(user).decks
-        return tuple(d for d in DECK_CHOICES[1:] if d in chosen)
-    return DECK_CHOICES[1:]
+        return tuple(d for d in DECKS if d in chosen)
+    return DECKS
 
 
 def export_cards(*, user=None, deck="all", studied_only=False):

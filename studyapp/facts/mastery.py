@@ -11,11 +11,9 @@ from dataclasses import dataclass
 
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
+from studyapp.decks import DECK_OF, DECKS  # noqa: F401 - DECKS is read from here by the views
 from studyapp.study import scheduling
 from studyapp.study.models import ReviewState
-
-DECK_OF = {"person": "people", "work": "works", "event": "events"}
-DECKS = ("people", "works", "events")
 
 # Colour buckets for the timeline and lists: (lowest retrievability, css class, label).
 LEVELS = ((0.9, "m-strong", "90% or more"), (0.7, "m-good", "70–89%"), (0.4, "m-weak", "40–69%"),

@@ -7,13 +7,15 @@ from django.shortcuts import get_object_or_404
 from studyapp.accounts.models import settings_for
 from studyapp.cards.distractors import Pool
 from studyapp.cards.models import Card
+from studyapp.decks import ALL
+from studyapp.decks import DECKS as DECK_LIST
 from studyapp.facts.models import Person
 from studyapp.quiz.models import Quiz, QuizMode, QuizQuestion
 from studyapp.study import scheduling
 from studyapp.study.models import ReviewState
 from studyapp.study.selectors import study_days
 
-DECKS = {"people": ["people"], "works": ["works"], "events": ["events"], "all": ["people", "works", "events"]}
+DECKS = {**{deck: [deck] for deck in DECK_LIST}, ALL: list(DECK_LIST)}  # a quiz deck -> the card decks it covers
 
 
 def get_quiz_for_user(user, pk) -> Quiz:
