@@ -266,3 +266,12 @@ def test_every_list_of_decks_is_the_one_in_studyapp_decks():
     assert tuple(Deck.values) == DECKS and [str(label) for label in Deck.labels] == ["People", "Works", "Events"]
     assert tuple(default_decks()) == DECKS and set(INTRO_ORDER) == set(DECKS) == set(ANKI_DECKS)
     assert QUIZ_DECKS == {"people": ["people"], "works": ["works"], "events": ["events"], "all": list(DECKS)}
+
+
+def test_a_fact_reference_is_built_and_parsed_in_one_place():
+    from studyapp.facts.models import Person
+    from studyapp.refs import parse, ref, ref_of
+
+    assert ref("person", "victor-serge") == "person:victor-serge" == ref_of(Person(key="victor-serge"))
+    assert parse("person:victor-serge") == ("person", "victor-serge")
+    assert parse(" period:1917-1921 ") == ("period", "1917-1921") and parse("nobody") == ("nobody", "")

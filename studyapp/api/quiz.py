@@ -22,6 +22,7 @@ from studyapp.quiz.services import (
     answer_submit,
     quiz_create,
 )
+from studyapp.refs import parse
 
 
 class QuizCreateSerializer(serializers.Serializer):
@@ -38,9 +39,8 @@ class QuizCreateSerializer(serializers.Serializer):
     def validate_scope(self, value):
         from studyapp.facts.selectors import UnknownScope, parse_scope
 
-        kind, _, key = value.partition(":")
         try:
-            return parse_scope(kind, key).sibling_keys
+            return parse_scope(*parse(value)).sibling_keys
         except UnknownScope as error:
             raise serializers.ValidationError(str(error)) from None
 

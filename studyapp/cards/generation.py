@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from studyapp.cards import text
 from studyapp.facts.timeline import end_of
+from studyapp.refs import ref
 
 # Period tags, so a student can study one stretch of Serge's life at a time. ASCII hyphens: the tags are
 # matched inside JSON text, which SQLite stores \u-escaped and PostgreSQL does not.
@@ -151,12 +152,12 @@ class CardSpec:
 
     @property
     def sibling_key(self):
-        return f"{self.fact_type}:{self.fact_key}"
+        return ref(self.fact_type, self.fact_key)
 
 
 def card_key(fact_type, fact_key, kind):
     """The stable key: fact and card kind only, never the text, so edits keep everyone's progress."""
-    return f"{fact_type}:{fact_key}:{kind}"
+    return f"{ref(fact_type, fact_key)}:{kind}"
 
 
 def topics_for_span(first, last):

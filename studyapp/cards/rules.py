@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from studyapp.cards import generation as g
 from studyapp.cards import text
+from studyapp.refs import ref
 
 # Descriptions that say where a name appears rather than who the person was.
 META = re.compile(
@@ -86,22 +87,22 @@ def fact_violations(people, works, events):
     for person in people:
         for name in (person.name, *person.aliases):
             if _name_artefacts(name):
-                found.append(Violation(f"person:{person.key}", "artefact", f"name or alias {name!r} is not clean"))
+                found.append(Violation(ref("person", person.key), "artefact", f"name or alias {name!r} is not clean"))
         if person.weight in g.WEIGHTS and META.search(person.description):
-            found.append(Violation(f"person:{person.key}", "meta_description",
+            found.append(Violation(ref("person", person.key), "meta_description",
                                    f"says where the name appears, not who it was: {person.description!r}"))
     for work in works:
         for title in (work.title, *work.aliases):
             if _title_artefacts(title):
-                found.append(Violation(f"work:{work.key}", "artefact", f"title or alias {title!r} is not clean"))
+                found.append(Violation(ref("work", work.key), "artefact", f"title or alias {title!r} is not clean"))
         if work.description and any(text.mentions(work.description, t) for t in (work.title, *work.aliases)):
-            found.append(Violation(f"work:{work.key}", "leak", "the description names the work"))
+            found.append(Violation(ref("work", work.key), "leak", "the description names the work"))
     for event in events:
         if event.weight in g.WEIGHTS and text.years_in(event.description):
-            found.append(Violation(f"event:{event.key}", "leak",
+            found.append(Violation(ref("event", event.key), "leak",
                                    f"the description states a year: {event.description!r}"))
         if "[" in event.when:
-            found.append(Violation(f"event:{event.key}", "unclear", f"raw date text {event.when!r}"))
+            found.append(Violation(ref("event", event.key), "unclear", f"raw date text {event.when!r}"))
     return found
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
 from studyapp.decks import DECK_OF, DECKS  # noqa: F401 - DECKS is read from here by the views
+from studyapp.refs import parse
 from studyapp.study import scheduling
 from studyapp.study.models import ReviewState
 
@@ -127,6 +128,6 @@ def by_period_and_deck(user, now: dt.datetime) -> list[dict]:
     rows = []
     for period in PERIODS:
         keys = facts[period.slug]
-        decks = [combine(per_key, (k for k in keys if DECK_OF[k.split(":")[0]] == deck)) for deck in DECKS]
+        decks = [combine(per_key, (k for k in keys if DECK_OF[parse(k)[0]] == deck)) for deck in DECKS]
         rows.append({"period": period, "decks": decks, "all": combine(per_key, keys)})
     return rows

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from studyapp.facts import timeline as periods
 from studyapp.facts.models import Citation, Event, Person, Source, Work
+from studyapp.refs import parse, ref
 from studyapp.text import fold
 
 
@@ -137,11 +138,11 @@ def period_facts() -> dict[str, set[str]]:
     taking part in its events. Three queries whatever the size of the base."""
     found = defaultdict(set)
     for key, date in Event.objects.values_list("key", "date"):
-        found[periods.slug_for_year(date.year)].add(f"event:{key}")
+        found[periods.slug_for_year(date.year)].add(ref("event", key))
     for key, year in Work.objects.filter(year__isnull=False).values_list("key", "year"):
-        found[periods.slug_for_year(year)].add(f"work:{key}")
+        found[periods.slug_for_year(year)].add(ref("work", key))
     for date, person in Event.people.through.objects.values_list("event__date", "person__key"):
-        found[periods.slug_for_year(date.year)].add(f"person:{person}")
+        found[periods.slug_for_year(date.year)].add(ref("person", person))
     return {period.slug: found.get(period.slug, set()) for period in periods.PERIODS}
 
 
@@ -167,7 +168,7 @@ def source_facts(source) -> set[str]:
     keys = set()
     for person, work, event in Citation.objects.filter(source=source).values_list(
             "person__key", "work__key", "event__key"):
-        keys.add(f"person:{person}" if person else f"work:{work}" if work else f"event:{event}")
+        keys.add(ref("person", person) if person else ref("work", work) if work else ref("event", event))
     return keys
 
 
@@ -189,7 +190,7 @@ class UnknownScope(Http404):
 
 def parse_scope(kind, key) -> Scope:
     """Resolve one scope to the sibling keys of its cards; raises UnknownScope."""
-    param = f"{kind}:{key}"
+    param = ref(kind, key)
     if kind == "person":
         fact = Person.objects.filter(key=key).values_list("name", flat=True).first()
     elif kind == "work":
@@ -218,8 +219,7 @@ def scope_from_params(params) -> Scope | None:
     ?source= / ?period=; None when there is none. Raises UnknownScope for one that names nothing."""
     value = (params.get("scope") or "").strip()
     if value:
-        kind, _, key = value.partition(":")
-        return parse_scope(kind, key)
+        return parse_scope(*parse(value))
     for kind in SCOPE_KINDS:
         key = (params.get(kind) or "").strip()
         if key:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from studyapp.facts import selectors, timeline
 from studyapp.facts.mastery import DECKS, EMPTY, LEVELS, UNSTUDIED, combine, mastery_for
 from studyapp.facts.models import Event, Person, Source, Work
+from studyapp.refs import ref, ref_of
 
 
 def _mastery(request, keys):
@@ -25,7 +26,7 @@ def _mastery(request, keys):
 
 def _pairs(objects, kind, per_key):
     """[(object, its Mastery or None)] for a template."""
-    return [(obj, None if per_key is None else per_key.get(f"{kind}:{obj.key}", EMPTY)) for obj in objects]
+    return [(obj, None if per_key is None else per_key.get(ref(kind, obj.key), EMPTY)) for obj in objects]
 
 
 def _scoped(per_key, param, label, keys):
@@ -69,8 +70,7 @@ def timeline_page(request):
     events = list(events.distinct())
     # Knowing an event is knowing it and the people and works in it: a dot is coloured by all their cards,
     # so studying Serge's people and books colours the timeline too (many events have no card of their own).
-    involved = {e.key: [f"event:{e.key}", *(f"person:{p.key}" for p in e.people.all()),
-                        *(f"work:{w.key}" for w in e.works.all())] for e in events}
+    involved = {e.key: [ref_of(e), *map(ref_of, e.people.all()), *map(ref_of, e.works.all())] for e in events}
     per_key = _mastery(request, {k for keys in involved.values() for k in keys})
     marks = []
     for event in events:
@@ -105,7 +105,7 @@ def timeline_page(request):
 @require_safe
 def person_list(request):
     people = list(Person.objects.all())
-    per_key = _mastery(request, [f"person:{p.key}" for p in people])
+    per_key = _mastery(request, [ref_of(p) for p in people])
     return render(request, "facts/list.html", {"title": "People", "kind": "person", "items": _pairs(
         people, "person", per_key), "signed_in": per_key is not None, "legend": _legend()})
 
@@ -113,7 +113,7 @@ def person_list(request):
 @require_safe
 def work_list(request):
     works = list(Work.objects.select_related("author"))
-    per_key = _mastery(request, [f"work:{w.key}" for w in works])
+    per_key = _mastery(request, [ref_of(w) for w in works])
     return render(request, "facts/list.html", {"title": "Works", "kind": "work", "items": _pairs(
         works, "work", per_key), "signed_in": per_key is not None, "legend": _legend()})
 
@@ -127,13 +127,13 @@ def source_list(request):
 def person_detail(request, slug):
     person = selectors.person_page(slug)
     works, events = list(person.works.all()), list(person.events.all())
-    keys = [f"person:{person.key}", *(f"work:{w.key}" for w in works), *(f"event:{e.key}" for e in events)]
+    keys = [ref_of(person), *map(ref_of, works), *map(ref_of, events)]
     per_key = _mastery(request, keys)
     return render(request, "facts/person.html", {
         "person": person, "versions": _versions(person, "description"), **_dispute(person),
         "works": _pairs(works, "work", per_key),
         "events": _pairs(events, "event", per_key), "signed_in": per_key is not None,
-        **_scoped(per_key, f"person:{person.key}", person.name, [keys[0]]),
+        **_scoped(per_key, ref_of(person), person.name, [keys[0]]),
     })
 
 
@@ -141,14 +141,14 @@ def person_detail(request, slug):
 def work_detail(request, slug):
     work = selectors.work_page(slug)
     events = list(work.events.all())
-    keys = [f"work:{work.key}", *(f"event:{e.key}" for e in events)]
+    keys = [ref_of(work), *map(ref_of, events)]
     if work.author:
-        keys.append(f"person:{work.author.key}")
+        keys.append(ref_of(work.author))
     per_key = _mastery(request, keys)
     return render(request, "facts/work.html", {
         "work": work, "versions": _versions(work, "year"), **_dispute(work), "events": _pairs(events, "event", per_key),
         "author": _pairs([work.author], "person", per_key)[0] if work.author else None,
-        "signed_in": per_key is not None, **_scoped(per_key, f"work:{work.key}", work.title, [keys[0]]),
+        "signed_in": per_key is not None, **_scoped(per_key, ref_of(work), work.title, [keys[0]]),
     })
 
 
@@ -156,7 +156,7 @@ def work_detail(request, slug):
 def event_detail(request, slug):
     event = selectors.event_page(slug)
     people, works = list(event.people.all()), list(event.works.all())
-    keys = [f"event:{event.key}", *(f"person:{p.key}" for p in people), *(f"work:{w.key}" for w in works)]
+    keys = [ref_of(event), *map(ref_of, people), *map(ref_of, works)]
     per_key = _mastery(request, keys)
     mark = timeline.mark_of(event)
     return render(request, "facts/event.html", {
@@ -164,14 +164,14 @@ def event_detail(request, slug):
         "versions": _versions(event, "description" if event.topic else "when"),
         "period": timeline.BY_SLUG[mark.period],
         "people": _pairs(people, "person", per_key), "works": _pairs(works, "work", per_key),
-        "signed_in": per_key is not None, **_scoped(per_key, f"event:{event.key}", event.when, [keys[0]]),
+        "signed_in": per_key is not None, **_scoped(per_key, ref_of(event), event.when, [keys[0]]),
     })
 
 
 @require_safe
 def source_detail(request, key):
     source, citations = selectors.source_page(key)
-    keys = {f"{kind}:{getattr(c, kind).key}" for c in citations for kind in ("person", "work", "event")
+    keys = {ref_of(getattr(c, kind)) for c in citations for kind in ("person", "work", "event")
             if getattr(c, f"{kind}_id")}
     per_key = _mastery(request, keys)
     rows = []
@@ -179,7 +179,7 @@ def source_detail(request, key):
         fact = citation.fact
         kind = "person" if citation.person_id else "work" if citation.work_id else "event"
         rows.append({"citation": citation, "kind": kind, "fact": fact,
-                     "mastery": None if per_key is None else per_key.get(f"{kind}:{fact.key}", EMPTY)})
+                     "mastery": None if per_key is None else per_key.get(ref(kind, fact.key), EMPTY)})
     return render(request, "facts/source.html", {
         "source": source, "rows": rows, "signed_in": per_key is not None,
         **_scoped(per_key, f"source:{source.key}", source.title, keys),
@@ -192,8 +192,7 @@ def period_detail(request, slug):
     if period is None:
         raise Http404("no such period")
     events, works, people = selectors.period_members(period)
-    keys = [*(f"event:{e.key}" for e in events), *(f"work:{w.key}" for w in works),
-            *(f"person:{p.key}" for p in people)]
+    keys = [*map(ref_of, events), *map(ref_of, works), *map(ref_of, people)]
     per_key = _mastery(request, keys)
     decks = None
     if per_key is not None:

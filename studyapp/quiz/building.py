@@ -13,6 +13,7 @@ from studyapp.cards import distractors as d
 from studyapp.cards import text
 from studyapp.cards.generation import KIND_NAMES, author_names, prompt_kind
 from studyapp.quiz.grading import typed_solution
+from studyapp.refs import ref
 
 MULTIPLE_CHOICE, TYPED, TRUE_FALSE, ORDER = "multiple_choice", "typed", "true_false", "order"
 QUESTION_KINDS = (MULTIPLE_CHOICE, TYPED, TRUE_FALSE, ORDER)
@@ -124,7 +125,7 @@ def choices(card, pool, rng, n=3):
 
 
 def _base(card, fact, **kwargs):
-    return QuestionSpec(card_id=card.id, facts=[f"{card.fact_type}:{card.fact_key}"], citations=list(card.citations),
+    return QuestionSpec(card_id=card.id, facts=[ref(card.fact_type, card.fact_key)], citations=list(card.citations),
                         versions=versions_of(card, fact), **kwargs)
 
 
@@ -199,7 +200,7 @@ def order(anchor_key, pool, rng, *, allowed, used) -> QuestionSpec | None:
         return None
     first = d.event_span(anchor)[0]
     # Shown texts never state their dates nor their place in a sequence, and the events lie close in time.
-    candidates = [pool.event[k] for k in sorted(allowed) if k != anchor_key and f"event:{k}" not in used
+    candidates = [pool.event[k] for k in sorted(allowed) if k != anchor_key and ref("event", k) not in used
                   and k in pool.event and _orderable(pool.event[k])
                   and abs(d.event_span(pool.event[k])[0].year - first.year) <= ORDER_WINDOW]
     rng.shuffle(candidates)
@@ -223,7 +224,7 @@ def order(anchor_key, pool, rng, *, allowed, used) -> QuestionSpec | None:
     citations = [v.cites[0].as_dict() for e in chosen for v in e.versions[:1] if v.cites]
     return QuestionSpec(kind=ORDER, prompt="Put these events in chronological order, earliest first.",
                         options=options, expected=expected, solution={"order": right},
-                        facts=[f"event:{e.key}" for e in chosen], citations=citations)
+                        facts=[ref("event", e.key) for e in chosen], citations=citations)
 
 
 def _typed_answer(question):
@@ -253,7 +254,7 @@ def build_questions(cards, pool, *, size, kinds, rng: random.Random, order_event
     for card in cards:
         if len(questions) >= size:
             break
-        if f"{card.fact_type}:{card.fact_key}" in used:
+        if ref(card.fact_type, card.fact_key) in used:
             continue
         # The kind asked least so far goes first, so every requested kind gets its share.
         for kind in sorted(kinds, key=lambda k: (counts[k], kinds.index(k))):

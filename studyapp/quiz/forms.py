@@ -2,6 +2,7 @@ from django import forms
 
 from studyapp.quiz.models import QuestionKind, QuizDeck, QuizMode
 from studyapp.quiz.services import DEFAULT_SIZE, MAX_SIZE, MIN_SIZE
+from studyapp.refs import parse
 
 
 class QuizSetupForm(forms.Form):
@@ -21,9 +22,8 @@ class QuizSetupForm(forms.Form):
             return None
         from studyapp.facts.selectors import UnknownScope, parse_scope
 
-        kind, _, key = value.partition(":")
         try:
-            return parse_scope(kind, key).sibling_keys
+            return parse_scope(*parse(value)).sibling_keys
         except UnknownScope as error:
             raise forms.ValidationError(str(error)) from None
 
@@ -34,8 +34,7 @@ class QuizSetupForm(forms.Form):
             return ""
         from studyapp.facts.selectors import UnknownScope, parse_scope
 
-        kind, _, key = value.strip().partition(":")
         try:
-            return parse_scope(kind, key).label
+            return parse_scope(*parse(value)).label
         except UnknownScope:
             return ""
