@@ -221,3 +221,21 @@ def test_suspended_cards_are_listed_and_can_be_brought_back(client, alice, bob, 
     assert ReviewState.objects.get(user=alice, card=cards[0]).suspended is False
     assert ReviewState.objects.get(user=bob, card=cards[1]).suspended is True
     assert "No suspended card." in client.get("/study/suspended/").content.decode()
+
+
+def test_stats_and_the_suspended_page_count_the_same_cards(client, alice, cards):
+    # One definition (ReviewState.objects.suspended()): a retired card's suspension is kept but counted nowhere.
+    from django.utils import timezone
+
+    from studyapp.study import services
+    from studyapp.study.stats import user_stats
+
+    for card in cards[:3]:
+        services.card_suspend(user=alice, card=card, now=timezone.now())
+    cards[2].retired = True
+    cards[2].save()
+    listed = ReviewState.objects.suspended().filter(user=alice).count()
+    assert listed == user_stats(alice, timezone.now())["by_state"]["suspended"] == 2
+    client.force_login(alice)
+    html = client.get("/study/suspended/").content.decode()
+    assert html.count('action="/study/unsuspend/"') == 2

@@ -105,7 +105,7 @@ def mastery_for(user, now: dt.datetime, sibling_keys: Iterable[str] | None = Non
     if user is None or not user.is_authenticated:
         return {}
     cards = Card.objects.active()
-    states = ReviewState.objects.filter(user=user, reps__gt=0, card__retired=False)
+    states = ReviewState.objects.studied().filter(user=user)
     if sibling_keys is not None:
         sibling_keys = list(sibling_keys)
         cards = cards.filter(sibling_key__in=sibling_keys)

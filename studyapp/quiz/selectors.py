@@ -40,7 +40,7 @@ def quiz_cards(user, *, deck, mode, now, scope=None) -> list[Card]:
         cards = cards.filter(sibling_key__in=list(scope))
     if mode == QuizMode.ALL:
         return list(cards)
-    states = (ReviewState.objects.filter(user=user, card__in=cards, reps__gt=0, suspended=False)
+    states = (ReviewState.objects.studied().filter(user=user, card__in=cards, suspended=False)
               .select_related("card"))
     if mode == QuizMode.STUDIED:
         return [s.card for s in states.order_by("card_id")]

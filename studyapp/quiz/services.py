@@ -71,7 +71,7 @@ def _feed_schedule(*, user, question, correct, now):
     """Quiz answers count as reviews (wrong → Again, right → Good) only for cards already in study."""
     if question.card_id is None or not settings_for(user).quiz_counts_as_review:
         return None
-    if not ReviewState.objects.filter(user=user, card_id=question.card_id, reps__gt=0).exists():
+    if not ReviewState.objects.studied().filter(user=user, card_id=question.card_id).exists():
         return None
     from studyapp.study.services import review_submit
 

@@ -28,6 +28,18 @@ def is_leech_lapse(lapses: int) -> bool:
     return lapses >= LEECH_LAPSES and (lapses - LEECH_LAPSES) % (LEECH_LAPSES // 2) == 0
 
 
+class ReviewStateQuerySet(models.QuerySet):
+    def studied(self):
+        """What "studied" means everywhere: answered at least once, of a card that still exists (a retired
+        card's state is kept, not counted). The raw-SQL queue in study/selectors.py says the same."""
+        return self.filter(reps__gt=0, card__retired=False)
+
+    def suspended(self):
+        """Suspended cards that still exist, studied or not (a card can be suspended before its first
+        answer): the suspended page lists exactly these and the stats page counts exactly these."""
+        return self.filter(suspended=True, card__retired=False)
+
+
 class ReviewState(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states")
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="review_states")
@@ -43,6 +55,8 @@ class ReviewState(models.Model):
     leech = models.BooleanField(default=False)
     buried_until = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0, help_text="Bumped on every change; guards stale answers.")
+
+    objects = ReviewStateQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "card"], name="reviewstate_user_card_unique")]

@@ -36,8 +36,7 @@ def due_load(user, card, windows, days: scheduling.StudyDays) -> scheduling.Load
     within = Q()
     for first, last in windows:
         within |= Q(due__gte=days.start_of(first), due__lt=days.start_of(last + dt.timedelta(days=1)))
-    rows = (ReviewState.objects.filter(within, user=user, state=FsrsState.REVIEW, suspended=False, reps__gt=0,
-                                       card__retired=False)
+    rows = (ReviewState.objects.studied().filter(within, user=user, state=FsrsState.REVIEW, suspended=False)
             .exclude(card=card).order_by().values("due")
             .annotate(n=Count("id"), siblings=Count("id", filter=Q(card__sibling_key=card.sibling_key))))
     due, siblings = {}, set()

@@ -32,7 +32,7 @@ def user_stats(user, now):
     days30 = [today - dt.timedelta(days=29 - i) for i in range(30)]
     reviews30 = [per_day.get(day, 0) for day in days30]
 
-    states = ReviewState.objects.filter(user=user, reps__gt=0)
+    states = ReviewState.objects.studied().filter(user=user)
     due_per_day = Counter(
         max(days.date_of(due), today)
         for due in states.filter(suspended=False, due__lt=now + dt.timedelta(days=31)).values_list("due", flat=True)
@@ -58,8 +58,8 @@ def user_stats(user, now):
         "by_state": {
             "learning": by_state.get(FsrsState.LEARNING, 0), "review": by_state.get(FsrsState.REVIEW, 0),
             "relearning": by_state.get(FsrsState.RELEARNING, 0),
-            "suspended": ReviewState.objects.filter(user=user, suspended=True).count(),
-            "leech": ReviewState.objects.filter(user=user, leech=True).count(),
+            "suspended": ReviewState.objects.suspended().filter(user=user).count(),
+            "leech": ReviewState.objects.suspended().filter(user=user, leech=True).count(),
         },
         "heatmap": heatmap(per_day, today),
         "year_total": sum(n for day, n in per_day.items() if day > today - dt.timedelta(days=365)),

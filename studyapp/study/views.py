@@ -134,7 +134,7 @@ def unsuspend(request):
 @require_safe
 def suspended_list(request):
     """The user's suspended cards (leeches first), each with its citation and a button to bring it back."""
-    states = (ReviewState.objects.filter(user=request.user, suspended=True, card__retired=False)
+    states = (ReviewState.objects.suspended().filter(user=request.user)
               .select_related("card").order_by("-leech", "card__deck", "card_id"))
     return render(request, "study/suspended.html", {"states": states})
 
