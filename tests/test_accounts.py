@@ -62,3 +62,22 @@ def test_database_cache_culls_expired_rows_on_a_clock(monkeypatch):
         keys = [row[0] for row in cursor.fetchall()]
     assert keys == [":1:new"]
     assert UpsertDatabaseCache._next_cull > 0
+
+
+def test_settings_update_is_the_one_checked_write_of_settings(alice):
+    from django.core.exceptions import ValidationError
+
+    from studyapp.accounts.models import StudySettings, settings_for
+    from studyapp.accounts.services import settings_update
+
+    settings_update(user=alice, values={"new_per_day": 5, "decks": ["works"]})
+    assert StudySettings.objects.filter(user=alice).values_list("new_per_day", "decks").get() == (5, ["works"])
+    with pytest.raises(ValidationError) as error:
+        settings_update(user=alice, values={"new_per_day": 7, "desired_retention": 2.0})
+    assert list(error.value.message_dict) == ["desired_retention"]
+    # nothing saved, and the user's cached settings read back unchanged
+    assert (settings_for(alice).new_per_day, settings_for(alice).desired_retention) == (5, 0.9)
+    assert StudySettings.objects.get(user=alice).new_per_day == 5
+    with pytest.raises(ValidationError) as error:
+        settings_update(user=alice, values={"user_id": 2})
+    assert error.value.message_dict == {"user_id": ["not a setting"]}

@@ -1,10 +1,11 @@
 """Account writes shared by the HTML pages and the API."""
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from studyapp.accounts.models import StudySettings
+from studyapp.accounts.models import StudySettings, settings_for
 
 
 @transaction.atomic
@@ -13,6 +14,30 @@ def user_signup(*, username: str, password: str, email: str = "", timezone: str 
     user = User.objects.create_user(username=username, password=password, email=email)
     StudySettings.objects.create(user=user, timezone=timezone)
     return user
+
+
+SETTINGS_FIELDS = ("timezone", "day_starts_at", "desired_retention", "new_per_day", "reviews_per_day", "decks",
+                   "topics", "quiz_counts_as_review")
+
+
+@transaction.atomic
+def settings_update(*, user: User, values: dict) -> StudySettings:
+    """The one write of a user's study settings (the settings page and the API): checked by the model's own
+    validators, saved all or nothing. Raises django's ValidationError naming each bad field; nothing is saved
+    then, and the user's cached settings are read back unchanged."""
+    prefs = settings_for(user)
+    unknown = sorted(set(values) - set(SETTINGS_FIELDS))
+    if unknown:
+        raise ValidationError({name: "not a setting" for name in unknown})
+    for name, value in values.items():
+        setattr(prefs, name, value)
+    try:
+        prefs.full_clean(exclude=["user"])
+    except ValidationError:
+        prefs.refresh_from_db()
+        raise
+    prefs.save()
+    return prefs
 
 
 def token_for(user: User) -> str:

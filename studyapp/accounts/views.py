@@ -13,7 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from studyapp.accounts.forms import DeleteAccountForm, SignupForm, StudySettingsForm
 from studyapp.accounts.models import settings_for
-from studyapp.accounts.services import WrongPassword, user_data_export, user_delete, user_signup
+from studyapp.accounts.services import (
+    SETTINGS_FIELDS,
+    WrongPassword,
+    settings_update,
+    user_data_export,
+    user_delete,
+    user_signup,
+)
 from studyapp.accounts.throttles import PASSWORD_CHECK, SIGNUP, throttle_posts
 
 
@@ -54,7 +61,7 @@ class LogoutView(auth_views.LogoutView):
 def study_settings(request):
     form = StudySettingsForm(request.POST or None, instance=settings_for(request.user))
     if request.method == "POST" and form.is_valid():
-        form.save()
+        settings_update(user=request.user, values={name: getattr(form.instance, name) for name in SETTINGS_FIELDS})
         messages.success(request, "Settings saved.")
         return redirect("study-settings")
     return render(request, "accounts/settings.html", {"form": form})

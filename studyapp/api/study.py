@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from studyapp.accounts.models import DECKS, StudySettings, settings_for
+from studyapp.accounts.services import settings_update
 from studyapp.cards.generation import TOPICS
 from studyapp.cards.models import Card
 from studyapp.converters import MAX_ID
@@ -150,14 +151,6 @@ class SettingsSerializer(serializers.ModelSerializer):
         fields = ["timezone", "day_starts_at", "desired_retention", "new_per_day", "reviews_per_day", "decks",
                   "topics", "quiz_counts_as_review"]
 
-    def validate(self, attrs):
-        instance = StudySettings(**{**{f: getattr(self.instance, f) for f in self.Meta.fields}, **attrs})
-        try:
-            instance.full_clean(exclude=["user"])
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from None
-        return attrs
-
 
 class SettingsView(APIView):
     @extend_schema(responses={200: SettingsSerializer})
@@ -168,8 +161,11 @@ class SettingsView(APIView):
     def patch(self, request):
         data = SettingsSerializer(settings_for(request.user), data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        data.save()
-        return Response(data.data)
+        try:
+            prefs = settings_update(user=request.user, values=data.validated_data)
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return Response(SettingsSerializer(prefs).data)
 
 
 urlpatterns = [
