@@ -33,7 +33,7 @@ def charlie(db):
 @pytest.fixture
 def facts(db):
     """The real fixtures in fixtures/, loaded with load_facts (cards generated too)."""
-    from studyapp.facts.services import load_facts
+    from studyapp.content import load_facts
 
     return load_facts(paths=sorted((ROOT / "fixtures").glob("*.json")))
 

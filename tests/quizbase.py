@@ -88,7 +88,7 @@ def records():
 
 
 def load(tmp_path):
-    from studyapp.facts.services import load_facts
+    from studyapp.content import load_facts
 
     path = tmp_path / "quizbase.json"
     path.write_text(json.dumps(records(), ensure_ascii=False), encoding="utf-8")

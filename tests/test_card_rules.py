@@ -254,7 +254,7 @@ def test_card_report_is_clean_over_the_real_base(facts):
 
 @pytest.mark.django_db
 def test_card_report_names_each_violation_and_fails(tmp_path):
-    from studyapp.facts.services import load_facts
+    from studyapp.content import load_facts
 
     (tmp_path / "base.json").write_text(json.dumps([
         {"model": "facts.source", "fields": {"key": "s.txt", "title": "S", "kind": "article"}},

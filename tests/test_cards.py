@@ -9,7 +9,7 @@ import pytest
 
 from studyapp.cards import generation as g
 from studyapp.cards.models import Card
-from studyapp.facts.services import load_facts
+from studyapp.content import load_facts
 from studyapp.study import services as study
 from studyapp.study.models import ReviewLog, ReviewState
 from tests import factbase

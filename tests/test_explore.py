@@ -39,7 +39,7 @@ def _queries(callable_):
 @pytest.fixture
 def small(db, tmp_path):
     """The small fact base of tests/factbase.py (4 sources, 1 person, 1 work, 3 events, one disputed)."""
-    from studyapp.facts.services import load_facts
+    from studyapp.content import load_facts
 
     path = tmp_path / "small.json"
     factbase.write(path, factbase.records())
@@ -144,7 +144,7 @@ def test_timeline_zoom_is_a_static_script_not_inline(client, small):
 # --- pages and slugs ----------------------------------------------------------------------------------
 
 def test_slugs_are_the_fact_keys_and_stable_across_a_reload(client, small, tmp_path):
-    from studyapp.facts.services import load_facts
+    from studyapp.content import load_facts
 
     urls = ["/people/victor-serge/", "/works/witness-to-the-german-revolution/",
             "/events/1919-serge-arrives-in-russia/", f"/sources/{factbase.S001}/", "/periods/1917-1921/"]

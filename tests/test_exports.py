@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from studyapp.cards.models import Card
+from studyapp.content import load_facts
 from studyapp.exports import anki
 from studyapp.exports.csv_export import csv_text
 from studyapp.exports.selectors import export_cards, export_file, export_for
-from studyapp.facts.services import load_facts
 from studyapp.study.models import ReviewState
 from tests import factbase
 

@@ -5,9 +5,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from studyapp.content import load_facts
 from studyapp.facts.loading import FixtureError
 from studyapp.facts.models import Citation, Event, Person, Source, Work
-from studyapp.facts.services import load_facts
 from tests import factbase
 from tests.conftest import SOURCES_DIR
 

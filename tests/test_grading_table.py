@@ -14,7 +14,7 @@ from studyapp.cards import generation as g
 from studyapp.cards.distractors import Pool
 from studyapp.cards.models import Card
 from studyapp.cards.services import fact_snapshots
-from studyapp.facts.services import load_facts
+from studyapp.content import load_facts
 from studyapp.quiz import building, grading
 from tests.conftest import ROOT
 from tests.grading_cases import CASES, ISSUE_16, RIGHT, WRONG

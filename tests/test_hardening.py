@@ -150,7 +150,7 @@ def test_signup_is_throttled_in_the_shared_database_cache(api_client, monkeypatc
 def test_quiz_creation_is_throttled(alice_api, monkeypatch, tmp_path):
     from rest_framework.throttling import ScopedRateThrottle
 
-    from studyapp.facts.services import load_facts
+    from studyapp.content import load_facts
     from tests import factbase
 
     load_facts(paths=[factbase.write(tmp_path / "f.json", factbase.records())])

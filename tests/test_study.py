@@ -201,7 +201,7 @@ def test_suspended_buried_retired_and_other_decks_are_left_out(alice):
 
 @pytest.mark.django_db
 def test_siblings_are_buried_until_the_next_study_day(alice, tmp_path):
-    from studyapp.facts.services import load_facts
+    from studyapp.content import load_facts
     from tests import factbase
 
     load_facts(paths=[factbase.write(tmp_path / "f.json", factbase.records())])

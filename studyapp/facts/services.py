@@ -51,15 +51,12 @@ def _upsert(model, key, values, report, label):
     return obj, bool(changed)
 
 
-def load_facts(*, paths, full=True, sources_dir=None, now=None) -> LoadReport:
-    """Validate every file, then write it all in one transaction and regenerate the cards.
+def write_facts(*, paths, full=True, sources_dir=None) -> LoadReport:
+    """Validate every file, then write the facts in one transaction (cards are not this app's: see
+    studyapp/content.py, which loads facts and then regenerates cards in the same transaction).
 
-    A full load (every fixture file) also removes facts that are no longer in the files; their cards
-    are retired, never deleted, so review history survives.
+    A full load (every fixture file) also removes facts that are no longer in the files.
     """
-    from studyapp.cards.services import sync_cards
-    from studyapp.quiz.selectors import forget_fact_pool
-
     records = read_files(paths)
     base = validate(
         records,
@@ -133,7 +130,4 @@ def load_facts(*, paths, full=True, sources_dir=None, now=None) -> LoadReport:
             if gone_sources.exists():
                 report.deleted["sources"] = gone_sources.count()
                 gone_sources.delete()
-        report.cards = sync_cards(now=now)
-        # Quizzes draw distractors from a cached copy of the base: drop it once this load is committed.
-        transaction.on_commit(forget_fact_pool)
     return report

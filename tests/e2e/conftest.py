@@ -34,7 +34,7 @@ def browser(playwright):
 @pytest.fixture
 def fact_base(live_server):
     """The real fact base, loaded into the live server's (transactional, flushed after each test) database."""
-    from studyapp.facts.services import load_facts
+    from studyapp.content import load_facts
 
     return load_facts(paths=sorted((ROOT / "fixtures").glob("*.json")))
 

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from studyapp.content import load_facts
 from studyapp.facts.loading import FixtureError
-from studyapp.facts.services import load_facts
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
