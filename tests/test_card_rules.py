@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from studyapp.cards import generation as g
 from studyapp.cards import rules, text
-from studyapp.cards.services import fact_snapshots
+from studyapp.cards.selectors import fact_snapshots
 
 ROOT = Path(__file__).resolve().parent.parent
 

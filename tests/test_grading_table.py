@@ -13,7 +13,7 @@ from django.db import transaction
 from studyapp.cards import generation as g
 from studyapp.cards.distractors import Pool
 from studyapp.cards.models import Card
-from studyapp.cards.services import fact_snapshots
+from studyapp.cards.selectors import fact_snapshots
 from studyapp.content import load_facts
 from studyapp.quiz import building, grading
 from tests.conftest import ROOT

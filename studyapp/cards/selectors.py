@@ -1,9 +1,58 @@
-"""Reads of the card table that several views (HTML, API, quiz, export) share."""
+"""Reads for cards: the fact base as snapshots for the generator and the quiz, and the card browser's filter."""
 
-from django.db.models import Q
+import datetime as dt
 
-from studyapp.cards.generation import TOPICS
+from django.db.models import Prefetch, Q
+
+from studyapp.cards.generation import TOPICS, Cite, EventFact, PersonFact, Version, WorkFact
 from studyapp.cards.models import Card, CardKind, Deck
+from studyapp.facts.models import Citation, Event, Person, Work
+
+
+def _versions(fact):
+    return tuple(
+        Version(values=values, cites=tuple(Cite(c.source.key, c.source.title, c.quote) for c in cites))
+        for values, cites in fact.versions()
+    )
+
+
+def fact_snapshots():
+    """The fact base as plain, immutable snapshots for the pure generator (a fixed number of queries)."""
+    cites = Prefetch("citations", queryset=Citation.objects.select_related("source"))
+    events = list(Event.objects.prefetch_related(cites, "people"))
+    years_of = {}
+    for event in events:
+        for person in event.people.all():
+            years_of.setdefault(person.pk, set()).add(event.date.year)
+    people = [
+        PersonFact(key=p.key, name=p.name, aliases=tuple(p.aliases), description=p.description,
+                   versions=_versions(p), years=tuple(sorted(years_of.get(p.pk, ()))), weight=p.weight,
+                   roles=tuple(p.roles), dispute_note=p.dispute_note)
+        for p in Person.objects.prefetch_related(cites)
+    ]
+    works = [
+        WorkFact(key=w.key, title=w.title, aliases=tuple(w.aliases), kind=w.kind, year=w.year,
+                 author=w.author.name if w.author else None,
+                 author_aliases=tuple(w.author.aliases) if w.author else (), versions=_versions(w),
+                 weight=w.weight, description=w.description, coauthors=tuple(c.name for c in w.coauthors.all()),
+                 dispute_note=w.dispute_note, author_key=w.author.key if w.author else None)
+        for w in Work.objects.select_related("author").prefetch_related(cites, "coauthors")
+    ]
+    event_facts = [
+        EventFact(key=e.key, when=e.when, date=e.date, precision=e.precision, description=e.description,
+                  versions=tuple(Version(values={**v.values, "date": _as_date(v.values["date"]),
+                                                 "end": _as_date(v.values.get("end"))}, cites=v.cites)
+                                 for v in _versions(e)),
+                  weight=e.weight, end=e.end, topic=e.topic, dispute_note=e.dispute_note)
+        for e in events
+    ]
+    return people, works, event_facts
+
+
+def _as_date(value):
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
 
 
 def browse_cards(*, deck="", kind="", topic="", disputed=None, query=""):

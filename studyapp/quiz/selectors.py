@@ -69,7 +69,7 @@ def forget_fact_pool():
 
 
 def _build_fact_pool() -> Pool:
-    from studyapp.cards.services import fact_snapshots
+    from studyapp.cards.selectors import fact_snapshots
 
     people, works, events = fact_snapshots()
     roles = {key: tuple(r) for key, r in Person.objects.values_list("key", "roles")}

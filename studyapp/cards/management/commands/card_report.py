@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from studyapp.cards import rules
 from studyapp.cards.generation import generate_cards
-from studyapp.cards.services import fact_snapshots
+from studyapp.cards.selectors import fact_snapshots
 
 
 class Command(BaseCommand):
