@@ -413,12 +413,20 @@ def growth_table(cases, vendor):
     return "\n".join(lines)
 
 
+def _revision():
+    """The commit measured, and whether the work tree differs from it (the figures are of the work tree)."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + (" with uncommitted changes" if git("status", "--porcelain", "--untracked-files=no") else "")
+
+
 def main():
     if shutil.which("wrk") is None:
         raise SystemExit("bench: wrk not found (the Makefile installs it: apt-get install -y wrk)")
     load = os.getloadavg()
     say(f"bench: {os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; wrk runs on the "
-        f"same machine; size {SIZE}")
+        f"same machine; size {SIZE}; studyapp at {_revision()}")
     scratch = Path(tempfile.mkdtemp(prefix="studyapp-bench-"))
     cases, seeds, tables = [], {}, []
     try:
