@@ -159,8 +159,9 @@ class Case:
 
 def run_wrk(base, app, job, users_file, seconds):
     """wrk's BENCH_JSON result, plus "client_cpu_s": the CPU seconds wrk itself used."""
-    command = ["wrk", "-t", str(min(WRK_THREADS, CONNECTIONS)), "-c", str(CONNECTIONS), "-d", f"{max(1, round(seconds))}s",
-               "--timeout", "10s", "-s", str(HERE / "bench.lua"), base, "--", app, job, str(users_file)]
+    command = ["wrk", "-t", str(min(WRK_THREADS, CONNECTIONS)), "-c", str(CONNECTIONS),
+               "-d", f"{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(HERE / "bench.lua"), base,
+               "--", app, job, str(users_file)]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(command, capture_output=True, text=True)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
