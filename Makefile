@@ -53,7 +53,7 @@ fuzz: install
 
 # Load benchmark: studyapp beside a bare Django app doing the minimum for the same jobs (tests/benchmarks/bare),
 # same data, same gunicorn workers, driven by wrk (Debian's package), on PostgreSQL then SQLite.
-# BENCH_SIZE=default: 100 users x 1,000 review states (about 8 minutes); full: 1,000 x 1,000 (1M states);
+# BENCH_SIZE=default: 100 users x 1,000 review states (about 6 minutes); full: 1,000 x 1,000 (1M states);
 # growth: 10k, 100k and 1M states (PostgreSQL). BENCH_SECONDS, BENCH_RUNS, ... in tests/benchmarks/run_bench.py.
 BENCH_SIZE ?= default
 bench: install

@@ -16,7 +16,7 @@ backends serving it), the cores wrk used, and `other`: the rest of the machine's
 The machine may be shared: a case during which the rest used more than BENCH_MAX_OTHER cores (0.3) is run
 again, at most BENCH_RETRIES (2) more times, and the quietest try is kept.
 
-BENCH_SIZE: default (100 users × 1,000 states = 100k, about 8 minutes for both databases), full (1,000 ×
+BENCH_SIZE: default (100 users × 1,000 states = 100k, about 6 minutes for both databases), full (1,000 ×
 1,000 = 1M), growth (BENCH_GROWTH_USERS "10,100,1000" × 1,000 = 10k, 100k, 1M states; next and review only,
 sync workers only, one run, PostgreSQL unless BENCH_DATABASES says otherwise; next is measured before the
 reviews change the data). Other settings: BENCH_USERS, BENCH_PER_USER, BENCH_SECONDS (10), BENCH_WARMUP (3),
