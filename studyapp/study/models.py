@@ -77,10 +77,17 @@ class ReviewLog(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
     state_before = models.JSONField(help_text="ReviewState fields before the review (null: new card).", null=True)
     state_after = models.JSONField()
-    source = models.CharField(max_length=10, default="study", help_text="study or quiz")
+    source = models.CharField(max_length=10, default="study", help_text="study, quiz or anki")
+    anki_revlog_id = models.BigIntegerField(
+        null=True, blank=True, help_text="A review brought back from Anki: its revlog id (ms since the epoch).")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "review_id"], name="reviewlog_user_review_id_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "review_id"], name="reviewlog_user_review_id_unique"),
+            # Each Anki review is imported once per user, however often the same file is uploaded.
+            models.UniqueConstraint(fields=["user", "anki_revlog_id"], condition=models.Q(anki_revlog_id__isnull=False),
+                                    name="reviewlog_user_anki_revlog_unique"),
+        ]
         indexes = [models.Index(fields=["user", "reviewed_at"], name="reviewlog_user_time_idx")]
 
     def __str__(self):
