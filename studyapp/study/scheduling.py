@@ -12,9 +12,10 @@ fewest cards already due.
 """
 
 import datetime as dt
+import functools
 import hashlib
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
@@ -27,8 +28,19 @@ RATINGS = (1, 2, 3, 4)
 MAXIMUM_INTERVAL = 36500  # days, fsrs's and Anki's default
 
 
-def scheduler_for(desired_retention: float) -> fsrs.Scheduler:
-    return fsrs.Scheduler(desired_retention=desired_retention, maximum_interval=MAXIMUM_INTERVAL,
+def scheduler_for(desired_retention: float, parameters: Sequence[float] = ()) -> fsrs.Scheduler:
+    """The fsrs scheduler for a retention and a user's parameters (empty: FSRS's defaults), built once per pair.
+
+    fsrs.Scheduler validates its 21 parameters on construction; caching keeps that off the request path.
+    review_card and get_card_retrievability never change the scheduler, so sharing one is safe.
+    """
+    return _scheduler(float(desired_retention), tuple(float(value) for value in parameters))
+
+
+@functools.lru_cache(maxsize=256)
+def _scheduler(desired_retention: float, parameters: tuple[float, ...]) -> fsrs.Scheduler:
+    return fsrs.Scheduler(parameters=parameters or fsrs.scheduler.DEFAULT_PARAMETERS,
+                          desired_retention=desired_retention, maximum_interval=MAXIMUM_INTERVAL,
                           enable_fuzzing=False)
 
 
@@ -204,9 +216,9 @@ def _raw_interval(scheduler: fsrs.Scheduler, stability: float) -> float:
     return min(max(raw, 1.0), float(MAXIMUM_INTERVAL))
 
 
-def _fsrs_outcomes(snapshot, *, card_id, now, desired_retention, days, ratings):
+def _fsrs_outcomes(snapshot, *, card_id, now, desired_retention, days, ratings, parameters=()):
     """Rating → (fsrs card after the rating, its raw interval in days, or None for a (re)learning step)."""
-    scheduler = scheduler_for(desired_retention)
+    scheduler = scheduler_for(desired_retention, parameters)
     card = _in_study_days(snapshot, card_id, now, days)
     found = {}
     for rating in sorted(ratings):
@@ -233,15 +245,17 @@ def _minimum(raw: float, previous: int | None, last: int | None) -> int:
 
 
 def outcomes(snapshot: Snapshot, *, card_id: int, reps: int, now: dt.datetime, desired_retention: float,
-             days: StudyDays, load: Load = NO_LOAD, ratings: Iterable[int] = RATINGS) -> dict[int, Outcome]:
-    """What each rating would do to the card at `now` (reps: its reviews so far, which seeds the fuzz)."""
+             days: StudyDays, load: Load = NO_LOAD, ratings: Iterable[int] = RATINGS,
+             parameters: Sequence[float] = ()) -> dict[int, Outcome]:
+    """What each rating would do to the card at `now` (reps: its reviews so far, which seeds the fuzz;
+    parameters: the user's FSRS parameters, empty for the defaults)."""
     now = now.astimezone(dt.UTC)
     today = days.date_of(now)
     factor = fuzz_factor(card_id, reps)
     last = _last_interval(snapshot, days)
     found, previous = {}, None
     intervals = _fsrs_outcomes(snapshot, card_id=card_id, now=now, desired_retention=desired_retention,
-                               days=days, ratings=ratings)
+                               days=days, ratings=ratings, parameters=parameters)
     for rating, (after, raw) in intervals.items():
         if raw is None:  # a learning or relearning step: minutes, as fsrs gives them
             found[rating] = Outcome(from_fsrs(after), after.due - now)
@@ -257,7 +271,8 @@ def outcomes(snapshot: Snapshot, *, card_id: int, reps: int, now: dt.datetime, d
 
 
 def balance_windows(snapshot: Snapshot, *, card_id: int, now: dt.datetime, desired_retention: float,
-                    days: StudyDays, ratings: Iterable[int] = RATINGS) -> list[tuple[dt.date, dt.date]]:
+                    days: StudyDays, ratings: Iterable[int] = RATINGS,
+                    parameters: Sequence[float] = ()) -> list[tuple[dt.date, dt.date]]:
     """The study days (first, last) whose load `outcomes` may look at, so the caller reads only those.
 
     Empty when every day interval has a single possible day (nothing to balance). A rating's range can
@@ -269,7 +284,7 @@ def balance_windows(snapshot: Snapshot, *, card_id: int, now: dt.datetime, desir
     last = _last_interval(snapshot, days)
     windows, previous_high, spread = [], None, False
     intervals = _fsrs_outcomes(snapshot, card_id=card_id, now=now, desired_retention=desired_retention,
-                               days=days, ratings=ratings)
+                               days=days, ratings=ratings, parameters=parameters)
     for _after, raw in intervals.values():
         if raw is None:
             continue
@@ -283,10 +298,11 @@ def balance_windows(snapshot: Snapshot, *, card_id: int, now: dt.datetime, desir
 
 
 def review(snapshot: Snapshot, *, card_id: int, reps: int, rating: int, now: dt.datetime,
-           desired_retention: float, days: StudyDays, load: Load = NO_LOAD) -> Snapshot:
+           desired_retention: float, days: StudyDays, load: Load = NO_LOAD,
+           parameters: Sequence[float] = ()) -> Snapshot:
     """The state after one review: FSRS on study days, then fuzz and the load balancer for a day interval."""
     return outcomes(snapshot, card_id=card_id, reps=reps, now=now, desired_retention=desired_retention,
-                    days=days, load=load, ratings=range(1, rating + 1))[rating].snapshot
+                    days=days, load=load, ratings=range(1, rating + 1), parameters=parameters)[rating].snapshot
 
 
 def is_lapse(before: Snapshot, after: Snapshot) -> bool:
@@ -295,15 +311,15 @@ def is_lapse(before: Snapshot, after: Snapshot) -> bool:
 
 
 def preview_intervals(snapshot, *, card_id, reps, now, desired_retention, days,
-                      load=NO_LOAD) -> dict[int, dt.timedelta]:
+                      load=NO_LOAD, parameters=()) -> dict[int, dt.timedelta]:
     """What each button would do, as Anki shows it: rating → the interval (whole study days for a review)."""
     return {rating: outcome.interval for rating, outcome in outcomes(
         snapshot, card_id=card_id, reps=reps, now=now, desired_retention=desired_retention, days=days,
-        load=load).items()}
+        load=load, parameters=parameters).items()}
 
 
 def retrievability(snapshot: Snapshot, *, now: dt.datetime, desired_retention: float = 0.9,
-                   days: StudyDays | None = None) -> float:
+                   days: StudyDays | None = None, parameters: Sequence[float] = ()) -> float:
     """Probability the user recalls the card now (0 for a card never reviewed).
 
     With the user's StudyDays, elapsed time is counted in study days, as for scheduling; without, in
@@ -312,7 +328,7 @@ def retrievability(snapshot: Snapshot, *, now: dt.datetime, desired_retention: f
     card = to_fsrs(snapshot, 1)
     if days is not None and snapshot.last_review is not None:
         card = _in_study_days(snapshot, 1, now, days)
-    return scheduler_for(desired_retention).get_card_retrievability(card, current_datetime=now)
+    return scheduler_for(desired_retention, parameters).get_card_retrievability(card, current_datetime=now)
 
 
 def format_interval(delta: dt.timedelta) -> str:
