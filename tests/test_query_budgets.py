@@ -89,25 +89,41 @@ def test_hot_path_indexes_exist():
     def columns(table):
         return [tuple(c["columns"]) for c in indexes[table].values() if c["index"] or c["unique"]]
 
-    assert ("user_id", "due") in columns("study_reviewstate")
+    assert ("user_id", "state", "due") in columns("study_reviewstate")
     assert ("user_id", "card_id") in columns("study_reviewstate")
     assert ("user_id", "reviewed_at") in columns("study_reviewlog")
     assert ("user_id", "review_id") in columns("study_reviewlog")
 
 
 @pytest.mark.django_db
-def test_queue_query_uses_an_index_on_postgresql(alice):
+def test_the_real_queue_and_load_statements_read_reviewstate_by_index_on_postgresql(alice):
+    """EXPLAIN of the statements study_queue and due_load actually run (captured, not rewritten here)."""
     if connection.vendor != "postgresql":
         pytest.skip("EXPLAIN plans are checked on PostgreSQL")
+    from studyapp.study import scheduling
+    from studyapp.study.selectors import due_load, study_days, study_queue
+
     now = timezone.now()
-    seed(alice, 2000, prefix="e")
+    cards = seed(alice, 2000, prefix="e")
+    days = study_days(alice)
+    today = days.date_of(now)
+    with CaptureQueriesContext(connection) as ctx:
+        assert study_queue(alice, now).card is not None
+        due_load(alice, cards[0], [(today, today + dt.timedelta(days=9))], days)
+    statements = [q["sql"] for q in ctx.captured_queries if "study_reviewstate" in q["sql"]]
+    assert len(statements) == 3  # the queue's numbers, the chosen state with its card, the load
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE study_reviewstate")
         cursor.execute("SET enable_seqscan = off")  # the table is small here; ask what the planner can use
-        reviews = ReviewState.objects.filter(user=alice, suspended=False, reps__gt=0, state=2, due__lt=now)
-        plan = reviews.order_by("due").explain()
+        plans = []
+        for sql in statements:
+            cursor.execute("EXPLAIN " + sql)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
         cursor.execute("RESET enable_seqscan")
-    assert "Index" in plan and "reviewstate" in plan, plan
+    for plan in plans:
+        assert "Seq Scan on study_reviewstate" not in plan, plan
+    assert "reviewstate_user_state_due_idx" in plans[2], plans[2]  # the load: one state's due range
+    assert scheduling.NO_LOAD == due_load(alice, cards[0], [], days)  # nothing to balance: no query at all
 
 
 @pytest.mark.django_db

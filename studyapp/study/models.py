@@ -60,7 +60,9 @@ class ReviewState(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "card"], name="reviewstate_user_card_unique")]
-        indexes = [models.Index(fields=["user", "due"], name="reviewstate_user_due_idx")]
+        # (user, state, due): the queue's counts and picks and the load balancer's days each read one state's
+        # due range of one user (study/selectors.py), so that range is one index scan whatever the table size.
+        indexes = [models.Index(fields=["user", "state", "due"], name="reviewstate_user_state_due_idx")]
 
     def __str__(self):
         return f"{self.user} · {self.card.key}"

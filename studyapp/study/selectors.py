@@ -4,8 +4,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Q
 
+from studyapp import rows
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
 from studyapp.study import scheduling
@@ -29,23 +29,37 @@ def study_day(user, now):
 def due_load(user, card, windows, days: scheduling.StudyDays) -> scheduling.Load:
     """The user's review cards due on each study day of `windows`, and the days a sibling of `card` is due.
 
-    One grouped query (none when there is nothing to balance); `card` itself is not counted.
+    One fixed statement (none when there is nothing to balance): the index on (user, state, due) finds the
+    few review states in the windows; `card` itself is not counted.
     """
     if not windows:
         return scheduling.NO_LOAD
-    within = Q()
-    for first, last in windows:
-        within |= Q(due__gte=days.start_of(first), due__lt=days.start_of(last + dt.timedelta(days=1)))
-    rows = (ReviewState.objects.studied().filter(within, user=user, state=FsrsState.REVIEW, suspended=False)
-            .exclude(card=card).order_by().values("due")
-            .annotate(n=Count("id"), siblings=Count("id", filter=Q(card__sibling_key=card.sibling_key))))
+    params = {"user": user.pk, "card": card.pk, "review": FsrsState.REVIEW.value, "sibling": card.sibling_key}
+    adapt = connection.ops.adapt_datetimefield_value
+    ranges = []
+    for i, (first, last) in enumerate(windows):
+        params[f"from{i}"] = adapt(days.start_of(first))
+        params[f"to{i}"] = adapt(days.start_of(last + dt.timedelta(days=1)))
+        ranges.append(f"(rs.due >= %(from{i})s AND rs.due < %(to{i})s)")
+    sql = (f"SELECT rs.due, c.sibling_key = %(sibling)s FROM {ReviewState._meta.db_table} rs "
+           f"JOIN {Card._meta.db_table} c ON c.id = rs.card_id "
+           f"WHERE rs.user_id = %(user)s AND rs.state = %(review)s AND NOT rs.suspended AND rs.reps > 0 "
+           f"AND NOT c.retired AND rs.card_id <> %(card)s AND ({' OR '.join(ranges)})")
     due, siblings = {}, set()
-    for row in rows:
-        day = days.date_of(row["due"])
-        due[day] = due.get(day, 0) + row["n"]
-        if row["siblings"]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    for moment, sibling in found:
+        day = days.date_of(_datetime(moment))
+        due[day] = due.get(day, 0) + 1
+        if sibling:
             siblings.add(day)
     return scheduling.Load(due=due, sibling_days=frozenset(siblings))
+
+
+def _datetime(value) -> dt.datetime:
+    """A timestamp read with plain SQL: PostgreSQL gives a datetime, SQLite the stored UTC text."""
+    return value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
 
 
 def interval_preview(user, card, state, now) -> dict[int, scheduling.Outcome]:
@@ -111,16 +125,32 @@ def study_queue(user, now, *, deck=None, scope=None) -> Queue:
     elif counts["review"]:
         state_id = n["first_review"]
     elif counts["new"]:
-        queue.card = Card.objects.get(pk=n["first_new"])
+        queue.card = _card(n["first_new"])
         return queue
     elif counts["learning"]:
         state_id = n["first_learning"]
     else:
         queue.next_due = n["next_due"]
         return queue
-    queue.state = ReviewState.objects.select_related("card").get(pk=state_id)
-    queue.card = queue.state.card
+    queue.state, queue.card = _state_with_card(state_id)
     return queue
+
+
+# The chosen card (and state) read with a fixed statement: studyapp/rows.py says why.
+def _card(card_id) -> Card:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {rows.columns(Card, 'c')} FROM {Card._meta.db_table} c WHERE c.id = %s", [card_id])
+        return rows.instance(Card, cursor.fetchone())
+
+
+def _state_with_card(state_id) -> tuple[ReviewState, Card]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {rows.columns(ReviewState, 'rs')}, {rows.columns(Card, 'c')} "
+                       f"FROM {ReviewState._meta.db_table} rs JOIN {Card._meta.db_table} c ON c.id = rs.card_id "
+                       f"WHERE rs.id = %s", [state_id])
+        state, card = rows.instances(cursor.fetchone(), ReviewState, Card)
+    state._state.fields_cache["card"] = card
+    return state, card
 
 
 # The queue's numbers in one statement of plain SQL. The same conditions written with the ORM cost
@@ -155,10 +185,11 @@ SELECT
     (SELECT id FROM visible WHERE state IN ({learning}, {relearning}) AND due <= %(ahead)s ORDER BY due, id LIMIT 1),
     (SELECT id FROM visible WHERE state = {review} AND due < %(end)s ORDER BY due, id LIMIT 1),
     (SELECT id FROM fresh ORDER BY intro_rank, id LIMIT 1),
-    (SELECT MIN(due) FROM visible WHERE NOT (state = {review} AND due < %(end)s))
+    (SELECT MIN(due) FROM visible WHERE state IN ({learning}, {relearning})),
+    (SELECT MIN(due) FROM visible WHERE state = {review} AND due >= %(end)s)
 """
 QUEUE_COLUMNS = ("new", "learning", "learning_now", "review", "done", "new_done", "reviews_done",
-                 "first_learning", "first_review", "first_new", "next_due")
+                 "first_learning", "first_review", "first_new", "next_learning", "next_review")
 
 
 def _queue_numbers(user, prefs, *, now, start, end, deck, scope):
@@ -189,6 +220,6 @@ def _queue_numbers(user, prefs, *, now, start, end, deck, scope):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = dict(zip(QUEUE_COLUMNS, cursor.fetchone(), strict=True))
-    if row["next_due"] is not None and not isinstance(row["next_due"], dt.datetime):
-        row["next_due"] = dt.datetime.fromisoformat(row["next_due"]).replace(tzinfo=dt.UTC)  # SQLite: text
+    dues = [_datetime(due) for due in (row.pop("next_learning"), row.pop("next_review")) if due is not None]
+    row["next_due"] = min(dues, default=None)
     return row
