@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from studyapp.cards.models import Card
 from studyapp.facts import timeline
-from studyapp.facts.mastery import Mastery, mastery_for, summarise
 from studyapp.facts.models import Citation, Event, Person, Source, Work
 from studyapp.facts.selectors import fold, parse_scope, period_facts, search, source_page
 from studyapp.quiz.models import Quiz
 from studyapp.study import scheduling, services
+from studyapp.study.mastery import Mastery, mastery_for, summarise
 from studyapp.study.models import ReviewState
 from tests import factbase
 from tests.test_study import expected_fsrs_in_study_days, study_date

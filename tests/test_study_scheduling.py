@@ -10,8 +10,8 @@ import pytest
 from fsrs.scheduler import FUZZ_RANGES
 
 from studyapp.accounts.models import settings_for
-from studyapp.facts.mastery import mastery_for
 from studyapp.study import scheduling, services
+from studyapp.study.mastery import mastery_for
 from studyapp.study.models import ReviewLog, ReviewState
 from studyapp.study.selectors import interval_preview
 from tests.test_study import expected_fsrs_in_study_days, make_cards, study_date

@@ -68,6 +68,35 @@ def event_page(key) -> Event:
     return get_object_or_404(Event.objects.prefetch_related(_citations_prefetch(), "people", "works"), key=key)
 
 
+@dataclass(frozen=True)
+class Timeline:
+    """The events a timeline shows, and what its filter form offers."""
+
+    events: list[Event]  # with their citations, people and works
+    people: list[tuple[str, str]]  # (key, name) of everyone, for the filter form
+    works: list[tuple[str, str]]  # (key, title) of every work
+    filters: list[str]  # the name and the title filtered by, person first
+
+
+def timeline_events(*, person: str = "", work: str = "") -> Timeline:
+    """Every dated event, or those with a person and/or a work (by key); 404 for a key that names nobody."""
+    people = list(Person.objects.values_list("key", "name"))
+    works = list(Work.objects.values_list("key", "title"))
+    events = Event.objects.prefetch_related(_citations_prefetch(), "people", "works")
+    filters = []
+    if person:
+        name = dict(people).get(person)
+        if name is None:
+            raise Http404("no such person")
+        events, filters = events.filter(people__key=person), [*filters, name]
+    if work:
+        title = dict(works).get(work)
+        if title is None:
+            raise Http404("no such work")
+        events, filters = events.filter(works__key=work), [*filters, title]
+    return Timeline(list(events.distinct()), people, works, filters)
+
+
 def _source_text(key) -> str | None:
     directory = getattr(settings, "FACT_SOURCES_DIR", Path(settings.BASE_DIR).parent / "shared" / "sources")
     try:

@@ -285,3 +285,31 @@ def period_span(period: Period, marks) -> tuple[int, int]:
     start = period.start if period.start is not None else first
     end = (period.end + 1) if period.end is not None else last
     return max(start, first), max(min(end, last), max(start, first) + 1)
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """The timeline page's pictures: one overview, then each period that has events, zoomed in."""
+
+    what: str  # "12 events with Victor Serge"
+    overview: dict[str, str]  # layout name -> SVG
+    periods: list[tuple[Period, list[Mark], dict[str, str]]]  # (period, its marks by date, layout name -> SVG)
+
+
+def drawing(marks, *, filters=()) -> Drawing:
+    """Every mark in one overview and in the zoomed view of its period, at every layout."""
+    first, last = span_years(marks)
+    what = f"{len(marks)} event{'s' if len(marks) != 1 else ''}" + (f" with {' and '.join(filters)}" if filters else "")
+    overview = {layout.name: overview_svg(marks, title=f"Timeline, {first}–{last}: {what}", layout=layout)
+                for layout in LAYOUTS}
+    periods = []
+    for period in PERIODS:
+        inside = [m for m in marks if m.period == period.slug]
+        if not inside:
+            continue
+        start, end = period_span(period, inside)
+        periods.append((period, sorted(inside, key=lambda m: (m.start, m.key)), {
+            layout.name: zoom_svg(inside, first_year=start, last_year=end, period=period.slug,
+                                  title=f"{period.label}: {len(inside)} events", layout=layout)
+            for layout in LAYOUTS}))
+    return Drawing(what, overview, periods)

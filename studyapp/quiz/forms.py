@@ -1,5 +1,6 @@
 from django import forms
 
+from studyapp.facts.selectors import UnknownScope, parse_scope
 from studyapp.quiz.models import QuestionKind, QuizDeck, QuizMode
 from studyapp.quiz.services import DEFAULT_SIZE, MAX_SIZE, MIN_SIZE
 from studyapp.refs import parse
@@ -20,7 +21,6 @@ class QuizSetupForm(forms.Form):
         value = self.cleaned_data.get("scope", "").strip()
         if not value:
             return None
-        from studyapp.facts.selectors import UnknownScope, parse_scope
 
         try:
             return parse_scope(*parse(value)).sibling_keys
@@ -32,7 +32,6 @@ class QuizSetupForm(forms.Form):
         value = (self.data.get("scope") if self.is_bound else self.initial.get("scope")) or ""
         if not value:
             return ""
-        from studyapp.facts.selectors import UnknownScope, parse_scope
 
         try:
             return parse_scope(*parse(value)).label

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from studyapp.accounts.models import settings_for
 from studyapp.cards.distractors import Pool
 from studyapp.cards.models import Card
+from studyapp.cards.selectors import fact_snapshots
 from studyapp.decks import ALL
 from studyapp.decks import DECKS as DECK_LIST
 from studyapp.facts.models import Person
@@ -69,8 +70,6 @@ def forget_fact_pool():
 
 
 def _build_fact_pool() -> Pool:
-    from studyapp.cards.selectors import fact_snapshots
-
     people, works, events = fact_snapshots()
     roles = {key: tuple(r) for key, r in Person.objects.values_list("key", "roles")}
     return Pool(people=tuple(people), works=tuple(works), events=tuple(events), roles=roles)

@@ -10,6 +10,7 @@ from studyapp.quiz import building, grading
 from studyapp.quiz.models import Quiz, QuizAnswer, QuizDeck, QuizMode, QuizQuestion
 from studyapp.quiz.selectors import fact_pool, quiz_cards
 from studyapp.study.models import ReviewState
+from studyapp.study.services import review_submit
 
 MIN_SIZE, MAX_SIZE, DEFAULT_SIZE = 1, 50, 10
 
@@ -73,8 +74,6 @@ def _feed_schedule(*, user, question, correct, now):
         return None
     if not ReviewState.objects.studied().filter(user=user, card_id=question.card_id).exists():
         return None
-    from studyapp.study.services import review_submit
-
     review_id = uuid.uuid4()
     review_submit(user=user, card=question.card, rating=3 if correct else 1, now=now, review_id=review_id,
                   source="quiz")

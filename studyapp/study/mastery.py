@@ -3,6 +3,8 @@
 The mastery of a group of cards is the mean retrievability now of the cards in it that the user has
 studied, with how many are not studied yet. `summarise` is pure (rows and snapshots in, numbers out);
 `mastery_for` is the one read of the database, and it only ever reads the given user's own states.
+Mastery is per-user study data, so it lives in `study`, above `facts`: the explore pages that show it are
+study's too (studyapp/study/explore.py).
 """
 
 import datetime as dt
@@ -11,7 +13,9 @@ from dataclasses import dataclass
 
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
-from studyapp.decks import DECK_OF, DECKS  # noqa: F401 - DECKS is read from here by the views
+from studyapp.decks import DECK_OF, DECKS
+from studyapp.facts.selectors import period_facts
+from studyapp.facts.timeline import PERIODS
 from studyapp.refs import parse
 from studyapp.study import scheduling
 from studyapp.study.models import ReviewState
@@ -120,9 +124,6 @@ def mastery_for(user, now: dt.datetime, sibling_keys: Iterable[str] | None = Non
 
 def by_period_and_deck(user, now: dt.datetime) -> list[dict]:
     """Rows for /stats/: each timeline period with the user's mastery per deck and overall."""
-    from studyapp.facts.selectors import period_facts
-    from studyapp.facts.timeline import PERIODS
-
     per_key = mastery_for(user, now)
     facts = period_facts()
     rows = []

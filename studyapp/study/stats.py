@@ -7,7 +7,8 @@ from django.db.models import Count
 
 from studyapp.accounts.models import settings_for
 from studyapp.charts import bar_chart, heatmap
-from studyapp.facts.mastery import DECKS, by_period_and_deck
+from studyapp.decks import DECKS
+from studyapp.study.mastery import by_period_and_deck
 from studyapp.study.models import FsrsState, Rating, ReviewLog, ReviewState
 from studyapp.study.scheduling import StudyDays
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studyapp.study import views
+from studyapp.study import explore, views
 
 urlpatterns = [
     path("study/", views.study_page, name="study"),
@@ -11,4 +11,13 @@ urlpatterns = [
     path("study/suspended/", views.suspended_list, name="suspended"),
     path("study/unsuspend/", views.unsuspend, name="study-unsuspend"),
     path("stats/", views.stats_page, name="stats"),
+    # Exploring the facts with one's own mastery (the source list and search are facts/urls.py).
+    path("timeline/", explore.timeline_page, name="timeline"),
+    path("people/", explore.person_list, name="person-list"),
+    path("people/<slug:slug>/", explore.person_detail, name="person-detail"),
+    path("works/", explore.work_list, name="work-list"),
+    path("works/<slug:slug>/", explore.work_detail, name="work-detail"),
+    path("events/<slug:slug>/", explore.event_detail, name="event-detail"),
+    path("sources/<str:key>/", explore.source_detail, name="source-detail"),
+    path("periods/<slug:slug>/", explore.period_detail, name="period-detail"),
 ]
