@@ -1,7 +1,7 @@
 """Request limits and response headers every view needs, kept out of the views.
 
-- Bodies: an API request may carry at most API_MAX_BODY_BYTES (413 otherwise), read or not. Form posts are
-  bounded by Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
+- Bodies: an API request may carry at most API_MAX_BODY_BYTES (413 otherwise), read or not; an Anki package
+  upload at most ANKI_IMPORT_MAX_BYTES. Other form posts are bounded by Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
 - NUL characters: PostgreSQL text cannot hold them, so a query string carrying one is refused (400) before
   any view can pass it to the database. JSON bodies are checked by studyapp.api.parsers.
 - Numbers beyond 64 bits (a card id of 2**64): SQLite cannot bind them and raises OverflowError; that is
@@ -25,18 +25,31 @@ def _refuse(request, status, message):
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
+# Where an Anki package is uploaded: the package (at most ANKI_IMPORT_MAX_BYTES) and the multipart framing.
+ANKI_UPLOAD_PATHS = frozenset({"/api/import/anki-reviews/", "/settings/anki-reviews/"})
+MULTIPART_SLACK = 64 * 1024
+
+
+def _body_limit(request):
+    """The most a request body may carry here (None: Django's own limits apply)."""
+    if request.path in ANKI_UPLOAD_PATHS:
+        return settings.ANKI_IMPORT_MAX_BYTES + MULTIPART_SLACK
+    return settings.API_MAX_BODY_BYTES if _is_api(request) else None
+
+
 class InputLimitsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _is_api(request):
+        limit = _body_limit(request)
+        if limit is not None:
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 return _refuse(request, 400, "Content-Length is not a number.")
-            if length > settings.API_MAX_BODY_BYTES:
-                return _refuse(request, 413, f"Request body too large: at most {settings.API_MAX_BODY_BYTES} bytes.")
+            if length > limit:
+                return _refuse(request, 413, f"Request body too large: at most {limit} bytes.")
         if "%00" in request.META.get("QUERY_STRING", "") or "\x00" in request.path:
             return _refuse(request, 400, "The address contains a NUL character (%00), which no field accepts.")
         return self.get_response(request)

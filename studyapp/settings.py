@@ -196,8 +196,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# The API takes small JSON bodies only (a review, a settings change, a quiz answer).
+# The API takes small JSON bodies only (a review, a settings change, a quiz answer), but for an Anki package
+# brought back (Settings › Bring back reviews from Anki, and its API endpoint): at most ANKI_IMPORT_MAX_BYTES.
 API_MAX_BODY_BYTES = 64 * 1024
+ANKI_IMPORT_MAX_BYTES = 100 * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -39,6 +39,12 @@ class CardState:
         return {**snapshot.to_json(), "reps": self.reps, "lapses": self.lapses, "suspended": self.suspended,
                 "leech": self.leech}
 
+    @classmethod
+    def from_json(cls, data: dict) -> "CardState":
+        """The state a ReviewLog keeps (state_before / state_after), as review_submit wrote it."""
+        return cls(snapshot=scheduling.Snapshot.from_json(data), reps=data["reps"], lapses=data["lapses"],
+                   leech=data["leech"], suspended=data["suspended"])
+
 
 NEW = CardState()
 
@@ -66,7 +72,7 @@ class Step:
 
 
 def apply(state: CardState, answer: Answer, *, card_id: int, desired_retention: float,
-          days: scheduling.StudyDays, load: LoadFor = no_load) -> Step:
+          days: scheduling.StudyDays, load: LoadFor = no_load, parameters: Sequence[float] = ()) -> Step:
     """One answer, as review_submit applies it to the card's row."""
     now = answer.at.astimezone(dt.UTC)
     if state.snapshot is not None and state.snapshot.last_review is not None and state.snapshot.last_review > now:
@@ -74,9 +80,10 @@ def apply(state: CardState, answer: Answer, *, card_id: int, desired_retention: 
     before = state.snapshot if state.reps else scheduling.new_snapshot(now)
     ratings = range(1, answer.rating + 1)
     windows = scheduling.balance_windows(before, card_id=card_id, now=now, desired_retention=desired_retention,
-                                         days=days, ratings=ratings)
+                                         days=days, ratings=ratings, parameters=parameters)
     after = scheduling.review(before, card_id=card_id, reps=state.reps, rating=answer.rating, now=now,
-                              desired_retention=desired_retention, days=days, load=load(now, windows))
+                              desired_retention=desired_retention, days=days, load=load(now, windows),
+                              parameters=parameters)
     new = replace(state, snapshot=after, reps=state.reps + 1)
     if scheduling.is_lapse(before, after):
         new = replace(new, lapses=new.lapses + 1)
@@ -86,12 +93,13 @@ def apply(state: CardState, answer: Answer, *, card_id: int, desired_retention: 
 
 
 def replay(answers: Iterable[Answer], *, card_id: int, desired_retention: float, days: scheduling.StudyDays,
-           start: CardState = NEW, load: LoadFor = no_load) -> list[Step]:
+           start: CardState = NEW, load: LoadFor = no_load, parameters: Sequence[float] = ()) -> list[Step]:
     """Every answer applied in the order given (the caller sorts by time), from `start` (default: a card
     never reviewed); the last step's `after` is the card's state."""
     steps, state = [], start
     for answer in answers:
-        step = apply(state, answer, card_id=card_id, desired_retention=desired_retention, days=days, load=load)
+        step = apply(state, answer, card_id=card_id, desired_retention=desired_retention, days=days, load=load,
+                     parameters=parameters)
         steps.append(step)
         state = step.after
     return steps

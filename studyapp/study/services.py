@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
-from studyapp.study import scheduling
+from studyapp.study import replay, scheduling
 from studyapp.study.models import Rating, ReviewLog, ReviewState, StudyAction, is_leech_lapse
 from studyapp.study.selectors import due_load, study_day, study_days
 
@@ -299,3 +299,125 @@ def card_bury(*, user, card, now) -> ReviewState:
         state.buried_until = end
 
     return _flag_action(user, card, now, StudyAction.Kind.BURY, change)
+
+
+# --- reviews brought back from elsewhere (Anki) -------------------------------------------------------
+
+# review_id of an imported review: derived from Anki's revlog id, so the same review always gets the same one.
+ANKI_REVIEW_NAMESPACE = uuid.UUID("6f1b7a52-3c55-4d0e-9a3e-2b8f1d0c9e41")
+IMPORT_CHUNK = 500  # cards per query (SQLite's bound-parameter limit)
+
+
+def anki_review_id(revlog_id: int) -> uuid.UUID:
+    return uuid.uuid5(ANKI_REVIEW_NAMESPACE, f"anki-revlog:{revlog_id}")
+
+
+@dataclass(frozen=True)
+class ImportedReview:
+    """One answer given in Anki to one of our cards."""
+
+    card_id: int
+    rating: int
+    reviewed_at: datetime
+    duration_ms: int | None
+    anki_revlog_id: int
+
+
+@dataclass(frozen=True)
+class ReviewsImported:
+    imported: int  # new reviews recorded
+    already_imported: int  # reviews this user had already brought back (same revlog id)
+    cards: int  # cards whose state was recomputed
+
+
+def _chunks(values, size=IMPORT_CHUNK):
+    values = list(values)
+    return (values[i:i + size] for i in range(0, len(values), size))
+
+
+@transaction.atomic
+def anki_reviews_import(*, user, reviews) -> ReviewsImported:
+    """Record reviews made in Anki once each (by revlog id), and recompute every card they touch.
+
+    Each card's history (its reviews here and the new ones, in time order) is replayed through
+    study/replay.py, as review_submit would have applied it; the derived states kept on its log rows
+    are rewritten to match, the rows themselves (card, rating, time) never. Replayed answers are not
+    load-balanced (what else was due on a past day is not known). A suspension or leech flag the card
+    already has is kept; a leech lapse among the new reviews suspends it, as a review here would.
+    """
+    reviews = list(reviews)
+    for review in reviews:
+        _validate(review.rating, anki_review_id(review.anki_revlog_id), review.duration_ms)
+    known = set(ReviewLog.objects.filter(user=user, anki_revlog_id__isnull=False)
+                .values_list("anki_revlog_id", flat=True))
+    fresh = {}
+    for review in reviews:
+        if review.anki_revlog_id not in known:
+            fresh.setdefault(review.anki_revlog_id, review)
+    by_card = {}
+    for review in fresh.values():
+        by_card.setdefault(review.card_id, []).append(review)
+    retention, days = settings_for(user).desired_retention, study_days(user)
+    recomputed = 0
+    for card_ids in _chunks(sorted(by_card)):
+        rows = {row.card_id: row for row in ReviewState.objects.select_for_update().filter(user=user,
+                                                                                          card_id__in=card_ids)}
+        logs = {}
+        for log in ReviewLog.objects.filter(user=user, card_id__in=card_ids).order_by("reviewed_at", "pk"):
+            logs.setdefault(log.card_id, []).append(log)
+        for card_id in card_ids:
+            _reimport_card(user=user, card_id=card_id, row=rows.get(card_id), logs=logs.get(card_id, []),
+                           new=by_card[card_id], retention=retention, days=days)
+            recomputed += 1
+    return ReviewsImported(imported=len(fresh), already_imported=len(reviews) - len(fresh), cards=recomputed)
+
+
+def _reimport_card(*, user, card_id, row, logs, new, retention, days):
+    """Merge the new reviews into the card's history and replay it from the first new one.
+
+    The history before that is left as it was (its states are what review_submit gave, load balancing
+    included); from there every answer, new or already here, is replayed, and the states its log rows
+    keep are rewritten to match, the last one to the card's row.
+    """
+    entries = [(log.reviewed_at, 0, log.pk, log) for log in logs]
+    entries += [(review.reviewed_at, 1, review.anki_revlog_id, review) for review in new]
+    entries.sort(key=lambda entry: entry[:3])
+    first_new = next(index for index, entry in enumerate(entries) if entry[1])
+    start = replay.CardState.from_json(entries[first_new - 1][3].state_after) if first_new else replay.NEW
+    entries = entries[first_new:]
+    steps = replay.replay([replay.Answer(entry[3].rating, entry[3].reviewed_at) for entry in entries],
+                          card_id=card_id, desired_retention=retention, days=days, start=start)
+    final = replay.final_state(steps)
+    leeched = any(step.leeched for step, entry in zip(steps, entries, strict=True) if entry[1])
+    if row is None:
+        row = ReviewState(user=user, card_id=card_id, due=final.snapshot.due)
+    for name, value in final.snapshot.__dict__.items():
+        setattr(row, name, value)
+    row.reps, row.lapses = final.reps, final.lapses
+    row.leech = row.leech or leeched
+    row.suspended = row.suspended or leeched
+    row.buried_until = None if entries[-1][1] else row.buried_until  # as a review here unburies the card
+    row.version += 1
+    row.save()
+
+    def kept(state, old):  # a log's JSON state: the replayed fields, its own version and burial
+        extra = {"version": old["version"], "buried_until": old["buried_until"]} if old else {
+            "version": row.version, "buried_until": None}
+        return state.to_json(due=state.snapshot.due if state.snapshot else row.due) | extra
+
+    changed, created = [], []
+    for index, (step, entry) in enumerate(zip(steps, entries, strict=True)):
+        item = entry[3]
+        old_before, old_after = (None, None) if entry[1] else (item.state_before, item.state_after)
+        before = kept(step.before, old_before) if step.before.reps else None
+        after = _full_state(row) if index == len(steps) - 1 else kept(step.after, old_after)
+        if entry[1]:
+            created.append(ReviewLog(
+                user=user, card_id=card_id, review_id=anki_review_id(item.anki_revlog_id), rating=item.rating,
+                reviewed_at=item.reviewed_at, duration_ms=item.duration_ms, state_before=before, state_after=after,
+                source="anki", anki_revlog_id=item.anki_revlog_id))
+        elif (item.state_before, item.state_after) != (before, after):
+            item.state_before, item.state_after = before, after
+            changed.append(item)
+    ReviewLog.objects.bulk_create(created)
+    ReviewLog.objects.bulk_update(changed, ["state_before", "state_after"], batch_size=IMPORT_CHUNK)
