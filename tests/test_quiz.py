@@ -10,7 +10,7 @@ import pytest
 
 from studyapp.accounts.models import settings_for
 from studyapp.cards import distractors
-from studyapp.cards.models import Card
+from studyapp.cards.models import Card, CardKind
 from studyapp.quiz import building, grading
 from studyapp.quiz.models import Quiz, QuizAnswer, QuizQuestion
 from studyapp.quiz.selectors import fact_pool
@@ -263,6 +263,23 @@ def test_who_wrote_is_not_asked_when_the_author_would_be_the_default_answer(base
 
 def test_an_event_dated_only_to_a_decade_is_never_asked(base):
     assert not Card.objects.filter(fact_key="twenties").exists()
+
+
+def test_every_card_kind_has_one_question_rule():
+    assert list(building.QUESTION_RULES) == list(CardKind)
+    assert building.TYPED_CARD_KINDS == {"person_reverse", "work_author", "work_year", "work_kind", "work_reverse",
+                                         "event_when", "cloze"}
+    assert building.TRUE_FALSE_CARD_KINDS == {"work_author", "work_year", "work_kind", "event_when"}
+
+
+def test_a_kind_without_choices_is_never_asked(base):
+    """What the sources disagree on has no one right option: an event_dispute card makes no question."""
+    card = Card.objects.get(key="work:stalin-souvarine:work_author")
+    assert building.multiple_choice(card, fact_pool(), random.Random(0)) is not None  # asked as what it is
+    card.kind = CardKind.EVENT_DISPUTE
+    pool = fact_pool()
+    assert [building.multiple_choice(card, pool, random.Random(0)), building.typed(card, pool, random.Random(0)),
+            building.true_false(card, pool, random.Random(0))] == [None, None, None]
 
 
 # --- services ---------------------------------------------------------------------------------------

@@ -7,11 +7,13 @@ and a prompt that does not give the answer away. A card that cannot make a fair 
 
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from studyapp.cards import distractors as d
 from studyapp.cards import text
 from studyapp.cards.generation import KIND_NAMES, author_names, prompt_kind
+from studyapp.cards.models import CardKind
 from studyapp.quiz.grading import typed_solution
 from studyapp.refs import ref
 
@@ -20,12 +22,6 @@ QUESTION_KINDS = (MULTIPLE_CHOICE, TYPED, TRUE_FALSE, ORDER)
 TRUE, FALSE = "True", "False"
 ORDER_SIZE = 4
 ORDER_WINDOW = 6  # years from the first event chosen: the four lie within twelve years, so the order is a real question
-
-# Long descriptions are fair to recognise among options, not to type from memory.
-TYPED_CARD_KINDS = {"person_reverse", "work_author", "work_year", "work_kind", "work_reverse", "event_when", "cloze"}
-# Not "X: <someone else's description>": blind raters found such swaps teach nothing and give themselves away.
-TRUE_FALSE_CARD_KINDS = {"work_author", "work_year", "work_kind", "event_when"}
-VERSION_FIELDS = {"person_who": "description", "work_year": "year", "event_when": "when"}
 
 
 @dataclass
@@ -53,7 +49,8 @@ def _mentions(text, answer):
 
 def versions_of(card, fact) -> list[dict]:
     """For a disputed card: each sourced value with the citations that give it, main version first."""
-    name = VERSION_FIELDS.get(card.kind)
+    rule = QUESTION_RULES.get(card.kind)
+    name = rule.version_field if rule else None
     if not card.disputed or not name or fact is None:
         return []
     out = {}
@@ -63,61 +60,111 @@ def versions_of(card, fact) -> list[dict]:
     return [{"value": value, "citations": cites} for value, cites in out.items()]
 
 
-# --- the right answer and its plausible wrong ones, per card kind ---------------------------------
+# --- per card kind: the right answer and its plausible wrong ones, the statement, what may be asked -------
+# Each takes (card, its fact, the pool, rng, n) and gives (the right option, candidate distractors), or None.
+
+def _person_who(card, fact, pool, rng, n):
+    right = fact.versions[0].values["description"] if fact.versions else fact.description
+    return right, d.descriptions(pool, fact.key, exclude=card.accepted, rng=rng, n=n, same_role=True)
+
+
+def _person_reverse(card, fact, pool, rng, n):
+    # Nobody the description itself names ("... whom Serge helped ...") is a plausible answer.
+    named = [name for p in pool.people for name in (p.name, *p.aliases) if text.mentions(card.prompt, name)]
+    return fact.name, d.person_names(pool, fact.key, exclude=[*card.accepted, *named], rng=rng, n=n, same_role=True)
+
+
+def _work_author(card, fact, pool, rng, n):
+    authors = [w.author for w in pool.same_works(fact) if w.author]
+    author_key = next(iter(pool.people_named.get(d.fold(fact.author), ())), None)
+    wrong = d.person_names(pool, author_key, exclude=[*card.accepted, *authors], rng=rng, n=n, role_hint=("writer",))
+    return author_names(fact), [w for w in wrong if d.fold(w) not in pool.authors_of(fact)]
+
+
+def _work_year(card, fact, pool, rng, n):
+    right = str(fact.versions[0].values.get("year") or fact.year)
+    return right, d.years(int(right), avoid=pool.years_of_work(fact), rng=rng, n=n)
+
+
+def _work_kind(card, fact, pool, rng, n):
+    return KIND_NAMES[fact.kind], d.kinds(fact.kind, avoid=pool.kinds_of(fact), rng=rng, n=n)
+
+
+def _work_reverse(card, fact, pool, rng, n):
+    named = prompt_kind(fact) != "work"  # "Which novel ...?": only novels (and their kin) are plausible
+    return fact.title, d.titles(pool, fact.key, exclude=card.accepted, rng=rng, n=n, signature=(
+        fact.kind, fact.author, fact.year), kinds=d.related_kinds(fact.kind) if named else None)
+
+
+def _event_when(card, fact, pool, rng, n):
+    main = fact.versions[0].values if fact.versions else {"date": fact.date, "precision": fact.precision,
+                                                          "end": fact.end}
+    precision, end = main.get("precision", fact.precision), main.get("end")
+    right = d.format_date(main["date"], precision, end)
+    return right, d.dates(main["date"], precision, avoid_years=pool.years_of_event(fact), rng=rng, n=n, end=end)
+
+
+def _event_reverse(card, fact, pool, rng, n):
+    return fact.description, d.event_descriptions(pool, fact.key, exclude=card.accepted, rng=rng, n=n)
+
+
+def _cloze(card, fact, pool, rng, n):
+    right = card.answer
+    if card.fact_type == "person":
+        return right, d.person_names(pool, fact.key, exclude=card.accepted, rng=rng, n=n)
+    if card.fact_type == "work":
+        return right, d.titles(pool, fact.key, exclude=card.accepted, rng=rng, n=n)
+    if right.isdigit():
+        return right, d.years(int(right), avoid=[], rng=rng, n=n)
+    return None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a card of one kind becomes a question: a new card kind is one row of QUESTION_RULES."""
+
+    # (card, fact, pool, rng, n) -> (right option, candidate distractors) or None; None: no multiple choice.
+    choices: Callable | None = None
+    # Typed from memory: long descriptions are fair to recognise among options, not to type.
+    typed: bool = False
+    # (fact, value) -> the fact stated with this value, for true/false; None: never true/false (blind raters
+    # found "X: <someone else's description>" swaps teach nothing and give themselves away).
+    statement: Callable | None = None
+    # A fact true/false may state: a shifted span or decade overlaps what the sources leave open.
+    statable: Callable = lambda fact: True
+    version_field: str | None = None  # what a disputed fact's versions differ in, shown with the question
+
+
+QUESTION_RULES = {
+    CardKind.PERSON_WHO: Rule(_person_who, version_field="description"),
+    CardKind.PERSON_REVERSE: Rule(_person_reverse, typed=True),
+    CardKind.WORK_AUTHOR: Rule(_work_author, typed=True,
+                               statement=lambda fact, value: f"“{fact.title}” was written by {value}."),
+    CardKind.WORK_YEAR: Rule(_work_year, typed=True, version_field="year",
+                             statement=lambda fact, value: f"“{fact.title}” was published in {value}."),
+    CardKind.WORK_KIND: Rule(_work_kind, typed=True, statement=lambda fact, value: f"“{fact.title}” is {value}."),
+    CardKind.WORK_REVERSE: Rule(_work_reverse, typed=True),
+    CardKind.EVENT_WHEN: Rule(_event_when, typed=True, version_field="when",
+                              statement=lambda fact, value: f"{value}: {fact.description}",
+                              statable=lambda fact: fact.end is None and fact.precision != "decade"),
+    CardKind.EVENT_REVERSE: Rule(_event_reverse),
+    CardKind.EVENT_DISPUTE: Rule(),  # the sources disagree: no one right option to offer
+    CardKind.CLOZE: Rule(_cloze, typed=True),
+}
+TYPED_CARD_KINDS = {kind for kind, rule in QUESTION_RULES.items() if rule.typed}
+TRUE_FALSE_CARD_KINDS = {kind for kind, rule in QUESTION_RULES.items() if rule.statement}
+
 
 def choices(card, pool, rng, n=3):
     """(the right option, n distractors) for a card, or None if no fair set exists."""
     fact = _fact(pool, card)
-    if fact is None:
+    rule = QUESTION_RULES.get(card.kind)
+    if fact is None or rule is None or rule.choices is None:
         return None
-    kind = card.kind
-    if kind == "person_who":
-        right = fact.versions[0].values["description"] if fact.versions else fact.description
-        wrong = d.descriptions(pool, fact.key, exclude=card.accepted, rng=rng, n=n, same_role=True)
-    elif kind == "person_reverse":
-        right = fact.name
-        # Nobody the description itself names ("... whom Serge helped ...") is a plausible answer.
-        named = [name for p in pool.people for name in (p.name, *p.aliases) if text.mentions(card.prompt, name)]
-        wrong = d.person_names(pool, fact.key, exclude=[*card.accepted, *named], rng=rng, n=n, same_role=True)
-    elif kind == "work_author":
-        right = author_names(fact)
-        authors = [w.author for w in pool.same_works(fact) if w.author]
-        author_key = next(iter(pool.people_named.get(d.fold(fact.author), ())), None)
-        wrong = d.person_names(pool, author_key, exclude=[*card.accepted, *authors], rng=rng, n=n,
-                               role_hint=("writer",))
-        wrong = [w for w in wrong if d.fold(w) not in pool.authors_of(fact)]
-    elif kind == "work_year":
-        right = str(fact.versions[0].values.get("year") or fact.year)
-        wrong = d.years(int(right), avoid=pool.years_of_work(fact), rng=rng, n=n)
-    elif kind == "work_kind":
-        right = KIND_NAMES[fact.kind]
-        wrong = d.kinds(fact.kind, avoid=pool.kinds_of(fact), rng=rng, n=n)
-    elif kind == "work_reverse":
-        right = fact.title
-        named = prompt_kind(fact) != "work"  # "Which novel ...?": only novels (and their kin) are plausible
-        wrong = d.titles(pool, fact.key, exclude=card.accepted, rng=rng, n=n, signature=(fact.kind, fact.author,
-                         fact.year), kinds=d.related_kinds(fact.kind) if named else None)
-    elif kind == "event_when":
-        main = fact.versions[0].values if fact.versions else {"date": fact.date, "precision": fact.precision,
-                                                              "end": fact.end}
-        precision, end = main.get("precision", fact.precision), main.get("end")
-        right = d.format_date(main["date"], precision, end)
-        wrong = d.dates(main["date"], precision, avoid_years=pool.years_of_event(fact), rng=rng, n=n, end=end)
-    elif kind == "event_reverse":
-        right = fact.description
-        wrong = d.event_descriptions(pool, fact.key, exclude=card.accepted, rng=rng, n=n)
-    elif kind == "cloze":
-        right = card.answer
-        if card.fact_type == "person":
-            wrong = d.person_names(pool, fact.key, exclude=card.accepted, rng=rng, n=n)
-        elif card.fact_type == "work":
-            wrong = d.titles(pool, fact.key, exclude=card.accepted, rng=rng, n=n)
-        elif right.isdigit():
-            wrong = d.years(int(right), avoid=[], rng=rng, n=n)
-        else:
-            return None
-    else:
+    found = rule.choices(card, fact, pool, rng, n)
+    if found is None:
         return None
+    right, wrong = found
     wrong = [w for w in wrong if d.fold(w) not in {d.fold(a) for a in (*card.accepted, right)}]
     if not right or len(wrong) < n:
         return None
@@ -155,13 +202,7 @@ def typed(card, pool, rng) -> QuestionSpec | None:
 
 
 def _statement(card, fact, value):
-    if card.kind == "work_author":
-        return f"“{fact.title}” was written by {value}."
-    if card.kind == "work_year":
-        return f"“{fact.title}” was published in {value}."
-    if card.kind == "work_kind":
-        return f"“{fact.title}” is {value}."
-    return f"{value}: {fact.description}"
+    return QUESTION_RULES[card.kind].statement(fact, value)
 
 
 def true_false(card, pool, rng) -> QuestionSpec | None:
@@ -169,10 +210,10 @@ def true_false(card, pool, rng) -> QuestionSpec | None:
     if card.kind not in TRUE_FALSE_CARD_KINDS:
         return None
     fact = _fact(pool, card)
-    if card.kind == "event_when" and fact is not None and (fact.end is not None or fact.precision == "decade"):
-        return None  # a shifted span or decade overlaps what the sources leave open: neither true nor false
+    if fact is None or not QUESTION_RULES[card.kind].statable(fact):
+        return None
     found = choices(card, pool, rng, n=1)
-    if fact is None or found is None:
+    if found is None:
         return None
     right, (wrong,) = found
     truth = rng.random() < 0.5
