@@ -219,3 +219,17 @@ def test_the_real_fixtures_load_with_every_quote_verbatim(capsys):
     assert Person.objects.count() >= 50 and Work.objects.count() >= 40 and Event.objects.count() >= 70
     assert all(p["citations"] for kind in ("people", "works", "events") for p in exported[kind])
     assert Event.objects.filter(disputed=True).count() >= 3 and Work.objects.filter(disputed=True).exists()
+
+
+@pytest.mark.django_db
+def test_a_reload_sets_changed_relations_and_counts_each_fact_once(tmp_path):
+    data = factbase.records()
+    load_facts(paths=[factbase.write(tmp_path / "a.json", data)])
+    factbase.find(data, "facts.event", "exile-to-orenburg")["fields"]["people"] = []
+    factbase.find(data, "facts.work", "witness-to-the-german-revolution")["fields"]["coauthors"] = [["victor-serge"]]
+    report = load_facts(paths=[factbase.write(tmp_path / "b.json", data)])
+    assert (report.created, report.updated, report.deleted) == ({}, {"events": 1, "works": 1}, {})
+    assert not Event.objects.get(key="exile-to-orenburg").people.exists()
+    work = Work.objects.get(key="witness-to-the-german-revolution")
+    assert [p.key for p in work.coauthors.all()] == ["victor-serge"] and work.author.key == "victor-serge"
+    assert load_facts(paths=[factbase.write(tmp_path / "c.json", data)]).updated == {}

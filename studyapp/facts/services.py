@@ -1,19 +1,52 @@
 """Writes to the fact base: load_facts is the only way fixtures reach the database."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from studyapp.facts.loading import FACT_MODELS, read_files, validate
+from studyapp.facts.loading import read_files, validate
 from studyapp.facts.models import Citation, Event, Person, Source, Work, plain_value
 
-FACT_FIELDS = {
-    "facts.person": ("name", "aliases", "description", "roles", "weight", "dispute_note"),
-    "facts.work": ("title", "aliases", "year", "kind", "pages", "weight", "dispute_note", "description"),
-    "facts.event": ("when", "date", "precision", "end", "description", "aliases", "weight", "dispute_note", "topic"),
-}
 DEFAULTS = {"aliases": [], "roles": [], "weight": "context", "dispute_note": "", "description": "", "topic": ""}
 SOURCE_FIELDS = ("title", "author", "publication", "year", "kind")
+
+
+def _no_foreign_keys(fields) -> dict:
+    return {}
+
+
+def _work_author(fields) -> dict:
+    author = fields.get("author")
+    return {"author": Person.objects.get(key=author[0]) if author else None}
+
+
+@dataclass(frozen=True)
+class FactWrite:
+    """How one kind of fact is written from its validated fixture fields."""
+
+    model: type
+    columns: tuple[str, ...]  # copied from the fixture, or DEFAULTS when it leaves them out
+    foreign_keys: Callable[[dict], dict] = _no_foreign_keys  # fixture fields -> foreign-key column values
+    relations: tuple[tuple[str, type], ...] = ()  # (many-to-many field, its model), set from natural keys
+
+    @property
+    def label(self) -> str:  # what the load report counts: "people", "works", "events"
+        return self.model._meta.verbose_name_plural
+
+    @property
+    def kind(self) -> str:  # the fact type: "person", "work", "event"
+        return self.model._meta.model_name
+
+
+# In dependency order: a work's author and an event's people and works are written before they are referred to.
+FACT_WRITES = (
+    FactWrite(Person, ("name", "aliases", "description", "roles", "weight", "dispute_note")),
+    FactWrite(Work, ("title", "aliases", "year", "kind", "pages", "weight", "dispute_note", "description"),
+              foreign_keys=_work_author, relations=(("coauthors", Person),)),
+    FactWrite(Event, ("when", "date", "precision", "end", "description", "aliases", "weight", "dispute_note", "topic"),
+              relations=(("people", Person), ("works", Work))),
+)
 
 
 @dataclass
@@ -74,33 +107,17 @@ def write_facts(*, paths, full=True, sources_dir=None) -> LoadReport:
             sources[key] = _upsert(Source, key, values, report, "sources")[0]
         sources.update({s.key: s for s in Source.objects.exclude(key__in=sources)})
 
-        objects = {}
-        for model_name, model in FACT_MODELS.items():
-            label = model._meta.verbose_name_plural
-            for key, fields in base.facts_of(model_name).items():
-                values = {name: fields.get(name, DEFAULTS.get(name)) for name in FACT_FIELDS[model_name]}
-                if model_name == "facts.work":
-                    author = fields.get("author")
-                    values["author"] = Person.objects.get(key=author[0]) if author else None
-                obj, changed = _upsert(model, key, values, report, label)
-                if model_name == "facts.work":
-                    coauthors = list(Person.objects.filter(key__in=[ref[0] for ref in fields.get("coauthors", [])]))
-                    if {p.pk for p in obj.coauthors.all()} != {p.pk for p in coauthors}:
-                        obj.coauthors.set(coauthors)
+        for write in FACT_WRITES:
+            model, label, kind = write.model, write.label, write.kind
+            for key, fields in base.facts_of(model._meta.label_lower).items():
+                values = {name: fields.get(name, DEFAULTS.get(name)) for name in write.columns}
+                obj, changed = _upsert(model, key, {**values, **write.foreign_keys(fields)}, report, label)
+                for name, related in write.relations:
+                    rows = list(related.objects.filter(key__in=[ref[0] for ref in fields.get(name, [])]))
+                    if {r.pk for r in getattr(obj, name).all()} != {r.pk for r in rows}:
+                        getattr(obj, name).set(rows)
                         changed or report.count("updated", label)
                         changed = True
-                if model_name == "facts.event":
-                    people = list(Person.objects.filter(key__in=[ref[0] for ref in fields.get("people", [])]))
-                    works = list(Work.objects.filter(key__in=[ref[0] for ref in fields.get("works", [])]))
-                    if {p.pk for p in obj.people.all()} != {p.pk for p in people}:
-                        obj.people.set(people)
-                        changed or report.count("updated", label)
-                        changed = True
-                    if {w.pk for w in obj.works.all()} != {w.pk for w in works}:
-                        obj.works.set(works)
-                        changed or report.count("updated", label)
-                        changed = True
-                kind = model_name.split(".")[1]
                 wanted = base.citations[(kind, key)]
                 current = [(c.source.key, c.quote, c.claim, c.position) for c in obj.citations.select_related("source")]
                 if current != [(c["source"], c["quote"], c["claim"], c["position"]) for c in wanted]:
@@ -118,13 +135,12 @@ def write_facts(*, paths, full=True, sources_dir=None) -> LoadReport:
                 if obj.disputed != disputed:
                     obj.disputed = disputed
                     obj.save(update_fields=["disputed"])
-                objects[(kind, key)] = obj
 
         if full:
-            for model_name, model in FACT_MODELS.items():
-                gone = model.objects.exclude(key__in=base.facts_of(model_name))
+            for write in FACT_WRITES:
+                gone = write.model.objects.exclude(key__in=base.facts_of(write.model._meta.label_lower))
                 if gone.exists():
-                    report.deleted[model._meta.verbose_name_plural] = gone.count()
+                    report.deleted[write.label] = gone.count()
                     gone.delete()
             gone_sources = Source.objects.exclude(key__in=base.sources)
             if gone_sources.exists():
