@@ -399,3 +399,163 @@ def test_replay_is_what_the_service_uses(small, alice):
     expected = replay.final_state(replay.replay(answers, card_id=who.pk, desired_retention=0.9,
                                                 days=scheduling.StudyDays("UTC", 4)))
     assert state_fields(alice, who)[:3] == (expected.snapshot, 2, 0)
+
+
+# --- the command, the settings page and the API ---------------------------------------------------------
+
+def run_command(*args):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("import_anki_reviews", *args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_the_command_ends_with_the_counts_as_json(studied, alice, tmp_path):
+    import json
+
+    path = export_colpkg(studied, tmp_path / "c.colpkg")
+
+    first = run_command("--user", "alice", str(path), "--json")
+    second = run_command("--user", "alice", str(path), "--json")
+
+    assert first[0] == ("Imported 10 reviews from Anki for alice (0 already here; 4 cards rescheduled). 1 of 8 notes "
+                        "are not ours and were left out (2 reviews); 0 manual or rescheduling entries skipped.")
+    assert json.loads(first[-1]) == {"imported": 10, "already_imported": 0, "cards": 4, "notes": 8, "our_notes": 7,
+                                     "unknown_notes": 1, "unknown_reviews": 2, "unmatched_cards": 0,
+                                     "skipped_manual": 0}
+    assert (json.loads(second[-1])["imported"], json.loads(second[-1])["already_imported"]) == (0, 10)
+
+
+def test_the_command_fails_clearly_on_a_bad_file(small, alice, tmp_path):
+    from django.core.management import CommandError
+
+    path = tmp_path / "notes.txt"
+    path.write_text("not a package")
+
+    with pytest.raises(CommandError, match=r"notes.txt: This is not an Anki package"):
+        run_command("--user", "alice", str(path))
+    with pytest.raises(CommandError, match="no user named 'nobody'"):
+        run_command("--user", "nobody", str(path))
+    with pytest.raises(CommandError, match="missing.colpkg: no such file"):
+        run_command("--user", "alice", str(tmp_path / "missing.colpkg"))
+
+
+def test_the_command_exits_non_zero_on_a_bad_file(tmp_path):
+    """The real process, on a scratch database: exit status 1 and the reason on stderr."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "notes.apkg"
+    path.write_text("not a package")
+    env = {"DJANGO_DEBUG": "1", "PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path / 'scratch.db'}"}
+
+    def manage(*args):
+        return subprocess.run([sys.executable, "manage.py", *args], capture_output=True, text=True, env=env)
+
+    manage("migrate", "--noinput")
+    manage("shell", "-c", "from django.contrib.auth.models import User; User.objects.create_user('alice')")
+    done = manage("import_anki_reviews", "--user", "alice", str(path))
+
+    assert done.returncode == 1
+    assert done.stderr.strip() == (f"CommandError: {path}: This is not an Anki package: export a .colpkg (File › "
+                                   "Export, “Anki Collection Package”) or an .apkg with scheduling information from "
+                                   "Anki.")
+
+
+def upload(path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(path.name, path.read_bytes(), content_type="application/octet-stream")
+
+
+def test_the_settings_page_imports_and_says_what_it_did(studied, alice, client, tmp_path):
+    path = export_apkg(studied, tmp_path / "s.apkg")
+    client.force_login(alice)
+
+    response = client.post("/settings/anki-reviews/", {"package": upload(path)}, follow=True)
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Imported 10 reviews from Anki; 4 cards rescheduled. 1 of the package's 8 notes are not ours and were left "
+        "out with their 2 reviews."]
+    assert imported_reviews(alice) == expected_reviews()
+
+
+def test_the_settings_page_shows_a_bad_file_beside_the_field(small, alice, client, tmp_path):
+    path = tmp_path / "notes.apkg"
+    path.write_text("not a package")
+    client.force_login(alice)
+
+    response = client.post("/settings/anki-reviews/", {"package": upload(path)})
+
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"package": [
+        "This is not an Anki package: export a .colpkg (File › Export, “Anki Collection Package”) or an .apkg "
+        "with scheduling information from Anki."]}
+    assert b'aria-invalid="true"' in response.content
+
+
+def test_the_settings_page_is_linked_from_settings_and_needs_a_login(alice, client):
+    assert client.get("/settings/anki-reviews/").status_code == 302
+    client.force_login(alice)
+
+    assert b'href="/settings/anki-reviews/"' in client.get("/settings/").content
+    page = client.get("/settings/anki-reviews/")
+    assert page.status_code == 200
+    assert b'accept=".colpkg,.apkg"' in page.content and b'enctype="multipart/form-data"' in page.content
+
+
+def test_the_api_imports_once(studied, alice, alice_api, tmp_path):
+    path = export_colpkg(studied, tmp_path / "c.colpkg")
+
+    first = alice_api.post("/api/import/anki-reviews/", {"package": upload(path)}, format="multipart")
+    second = alice_api.post("/api/import/anki-reviews/", {"package": upload(path)}, format="multipart")
+
+    assert first.status_code == second.status_code == 200
+    assert first.json() == {"imported": 10, "already_imported": 0, "cards": 4, "notes": 8, "our_notes": 7,
+                            "unknown_notes": 1, "unknown_reviews": 2, "unmatched_cards": 0, "skipped_manual": 0}
+    assert (second.json()["imported"], second.json()["already_imported"]) == (0, 10)
+
+
+def test_the_api_says_what_is_wrong_with_a_file(studied, alice, alice_api, tmp_path):
+    plain = export_apkg(studied, tmp_path / "plain.apkg", scheduling=False)
+    text = tmp_path / "notes.apkg"
+    text.write_text("not a package")
+
+    no_scheduling = alice_api.post("/api/import/anki-reviews/", {"package": upload(plain)}, format="multipart")
+    not_anki = alice_api.post("/api/import/anki-reviews/", {"package": upload(text)}, format="multipart")
+    missing = alice_api.post("/api/import/anki-reviews/", {}, format="multipart")
+
+    assert (no_scheduling.status_code, no_scheduling.json()["code"]) == (400, "no_scheduling")
+    assert no_scheduling.json()["detail"] == f"package: {anki_import.NO_SCHEDULING}"
+    assert (not_anki.status_code, not_anki.json()["code"]) == (400, "not_anki")
+    assert (missing.status_code, missing.json()["detail"]) == (400, "package: No file was submitted.")
+
+
+def test_the_api_refuses_a_body_over_the_cap_with_413(small, alice_api, settings, tmp_path):
+    settings.ANKI_IMPORT_MAX_BYTES = 1000
+    path = tmp_path / "big.apkg"
+    path.write_bytes(b"x" * 2000)
+
+    over_file = alice_api.post("/api/import/anki-reviews/", {"package": upload(path)}, format="multipart")
+    over_body = alice_api.generic("POST", "/api/import/anki-reviews/", b"", CONTENT_TYPE="multipart/form-data",
+                                  CONTENT_LENGTH=str(200 * 1024 * 1024))
+
+    assert (over_file.status_code, over_file.json()["code"]) == (413, "too_large")
+    assert over_body.status_code == 413
+
+
+def test_the_api_needs_authentication(api_client, tmp_path):
+    assert api_client.post("/api/import/anki-reviews/", {}, format="multipart").status_code == 401
+
+
+def test_the_api_endpoint_is_in_the_schema(alice_api):
+    schema = alice_api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+
+    operation = schema["paths"]["/api/import/anki-reviews/"]["post"]
+    assert operation["operationId"] == "import_anki_reviews"
+    assert set(operation["responses"]) == {"200", "400", "401", "413"}
+    assert "multipart/form-data" in operation["requestBody"]["content"]

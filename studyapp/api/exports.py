@@ -1,14 +1,18 @@
-"""Anki export over the API: the same files as /export/, for the authenticated user."""
+"""Anki over the API: the same files as /export/, and reviews brought back from Anki, for the authenticated user."""
 
 from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from studyapp.exports.anki_import import AnkiPackageError, PackageTooLarge
 from studyapp.exports.selectors import DECK_CHOICES, export_file
+from studyapp.exports.services import anki_reviews_from_upload
 from studyapp.exports.views import download_response
 
 
@@ -83,7 +87,58 @@ class CsvExportView(ExportView):
         return super().get(request)
 
 
+class AnkiReviewsUploadSerializer(serializers.Serializer):
+    package = serializers.FileField(
+        allow_empty_file=False,
+        help_text="A .colpkg, or an .apkg exported from Anki with scheduling information; at most 100 MB.")
+
+
+class AnkiReviewsReportSerializer(serializers.Serializer):
+    imported = serializers.IntegerField(help_text="New reviews recorded.")
+    already_imported = serializers.IntegerField(help_text="Reviews brought back before: not counted twice.")
+    cards = serializers.IntegerField(help_text="Our cards rescheduled from their merged history.")
+    notes = serializers.IntegerField(help_text="Notes in the package.")
+    our_notes = serializers.IntegerField(help_text="Notes recognised as ours (by the GUID our export gave them).")
+    unknown_notes = serializers.IntegerField(help_text="Notes that are not ours: counted, not imported.")
+    unknown_reviews = serializers.IntegerField(help_text="Reviews of those notes' cards.")
+    unmatched_cards = serializers.IntegerField(help_text="Cards of our notes with no card here (since retired).")
+    skipped_manual = serializers.IntegerField(help_text="Anki entries that record no answer (set due date, forget, "
+                                              "reschedule).")
+
+
+class AnkiReviewsImportView(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="import_anki_reviews", request={"multipart/form-data": AnkiReviewsUploadSerializer},
+        summary="Bring back reviews from Anki",
+        description="Upload an Anki package (field `package`). Notes are matched to our cards by the GUID our "
+        "export gave them; each Anki review (revlog row) is imported once, so uploading the same file again adds "
+        "nothing. Reviews are merged in time order with yours here and each card touched is rescheduled by "
+        "replaying its whole history. Notes that are not ours are counted, not imported.",
+        responses={
+            200: AnkiReviewsReportSerializer,
+            400: OpenApiResponse(description="No file, or not an Anki package, damaged, or exported without "
+                                 "scheduling information; `detail` says which."),
+            401: OpenApiResponse(description="Not authenticated."),
+            413: OpenApiResponse(description="Over 100 MB."),
+        },
+    )
+    def post(self, request):
+        upload = AnkiReviewsUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        try:
+            report = anki_reviews_from_upload(user=request.user, upload=upload.validated_data["package"])
+        except AnkiPackageError as error:
+            code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE if isinstance(error, PackageTooLarge) else \
+                status.HTTP_400_BAD_REQUEST
+            return Response({"detail": f"package: {error}", "errors": {"package": [str(error)]}, "code": error.code},
+                            status=code)
+        return Response(AnkiReviewsReportSerializer(report.as_dict()).data)
+
+
 urlpatterns = [
+    path("import/anki-reviews/", AnkiReviewsImportView.as_view(), name="api-import-anki-reviews"),
     path("export/anki/", AnkiExportView.as_view(), name="api-export-anki"),
     path("export/csv/", CsvExportView.as_view(), name="api-export-csv"),
 ]

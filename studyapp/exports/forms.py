@@ -14,3 +14,12 @@ class ExportForm(forms.Form):
 
     def clean_deck(self):
         return self.cleaned_data["deck"] or "all"
+
+
+class AnkiReviewsForm(forms.Form):
+    package = forms.FileField(
+        label="Anki package", allow_empty_file=False,
+        help_text="A .colpkg (File › Export › Anki Collection Package), or an .apkg exported with “Include "
+                  "scheduling information” ticked. At most 100 MB.",
+        widget=forms.FileInput(attrs={"accept": ".colpkg,.apkg"}),
+    )

@@ -1,12 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from studyapp.accounts.models import settings_for
-from studyapp.exports.forms import DECK_LABELS, ExportForm
+from studyapp.exports.anki_import import AnkiPackageError, PackageTooLarge
+from studyapp.exports.forms import DECK_LABELS, AnkiReviewsForm, ExportForm
 from studyapp.exports.selectors import export_cards, export_file
+from studyapp.exports.services import AnkiImportReport, anki_reviews_from_upload
 
 
 def download_response(file) -> HttpResponse:
@@ -54,3 +57,38 @@ def export_anki(request):
 def export_csv(request):
     """The same notes as Anki-format CSV."""
     return _download(request, "csv")
+
+
+def import_summary(report: AnkiImportReport) -> str:
+    """What an import did, in a sentence or two (the page's message)."""
+    text = (f"Imported {report.imported} review{'s' * (report.imported != 1)} from Anki"
+            f"{f' ({report.already_imported} were already here)' if report.already_imported else ''}; "
+            f"{report.cards} card{'s' * (report.cards != 1)} rescheduled.")
+    if report.unknown_notes:
+        text += (f" {report.unknown_notes} of the package's {report.notes} notes are not ours and were left out"
+                 f"{f' with their {report.unknown_reviews} reviews' if report.unknown_reviews else ''}.")
+    if report.skipped_manual:
+        text += (f" {report.skipped_manual} entr{'ies' if report.skipped_manual != 1 else 'y'} that record no "
+                 "answer (set due date, forget, reschedule) were skipped.")
+    return text
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def anki_reviews_page(request):
+    """Settings › Bring back reviews from Anki: upload a package, import its reviews of our cards once each."""
+    form = AnkiReviewsForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                report = anki_reviews_from_upload(user=request.user, upload=form.cleaned_data["package"])
+            except AnkiPackageError as error:
+                form.add_error("package", str(error))
+                status = 413 if isinstance(error, PackageTooLarge) else 400
+            else:
+                messages.success(request, import_summary(report))
+                return redirect("anki-reviews")
+        else:
+            status = 400
+    return render(request, "exports/anki_reviews.html", {"form": form}, status=status)
