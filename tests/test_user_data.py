@@ -86,7 +86,7 @@ def test_export_content_is_exact(alice, bob, cards):
         "review_logs": [
             {"review_id": str(RID[0]), "card": "person:victor-serge:person_who", "card_id": cards[0].pk,
              "rating": 3, "reviewed_at": "2026-03-01T09:30:00+00:00", "duration_ms": 4200, "source": "study",
-             "state_before": None, "state_after": {"state": 2, "stability": 3.5}},
+             "anki_revlog_id": None, "state_before": None, "state_after": {"state": 2, "stability": 3.5}},
         ],
         "quizzes": [
             {"id": quiz.pk, "deck": "all", "mode": "all", "kinds": ["typed", "true_false"], "size": 2,

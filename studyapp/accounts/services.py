@@ -108,7 +108,7 @@ def user_data_export(*, user: User) -> dict:
         "review_logs": [
             {"review_id": str(log.review_id), "card": log.card.key, "card_id": log.card_id, "rating": log.rating,
              "reviewed_at": _iso(log.reviewed_at), "duration_ms": log.duration_ms, "source": log.source,
-             "state_before": log.state_before, "state_after": log.state_after}
+             "anki_revlog_id": log.anki_revlog_id, "state_before": log.state_before, "state_after": log.state_after}
             for log in logs
         ],
         "quizzes": [
