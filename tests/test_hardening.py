@@ -173,21 +173,35 @@ def test_redis_is_the_cache_when_redis_url_is_set():
     assert out.stdout.strip() == "django.core.cache.backends.redis.RedisCache", out.stderr
 
 
-def test_throttle_counts_are_shared_through_redis():
-    """Two cache clients (as two worker processes would have) see one counter."""
+@pytest.mark.django_db
+def test_password_guesses_are_counted_across_workers_through_redis(alice, alice_api, settings, monkeypatch):
+    """With REDIS_URL set, each request here gets a new cache client, as each worker process has its own: the
+    app's throttle still counts every guess, because the count lives in Redis, not in a worker."""
     redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/15"
     try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
+        redis.Redis.from_url(url).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis at 127.0.0.1:6379")
-    from django.core.cache.backends.redis import RedisCache
+    from django.core.cache import caches
+    from rest_framework.throttling import ScopedRateThrottle
 
-    worker_a = RedisCache("redis://127.0.0.1:6379/15", {})
-    worker_b = RedisCache("redis://127.0.0.1:6379/15", {})
-    key = f"throttle-test-{uuid.uuid4()}"
-    worker_a.set(key, [1, 2], 60)
-    assert worker_b.get(key) == [1, 2]
-    worker_b.delete(key)
+    prefix = f"test-{uuid.uuid4()}"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
+                                   "KEY_PREFIX": prefix}}
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"token": "2/hour"})
+    codes, clients = [], []
+    try:
+        for i in range(3):
+            codes.append(alice_api.delete("/api/me/", {"password": f"guess-{i}"}, format="json").status_code)
+            clients.append(caches["default"])
+            del caches["default"]  # the next request is another worker's, with a cache client of its own
+        stored = [key.decode() for key in redis.Redis.from_url(url).scan_iter(f"{prefix}:*")]
+    finally:
+        for key in redis.Redis.from_url(url).scan_iter(f"{prefix}:*"):
+            redis.Redis.from_url(url).delete(key)
+    assert (codes, len({id(client) for client in clients})) == ([400, 400, 429], 3)
+    assert stored == [f"{prefix}:1:throttle_token_{alice.pk}"]  # one count per user, in Redis
 
 
 # --- headers, CSRF, no inline script ----------------------------------------------------------------------------

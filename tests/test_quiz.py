@@ -4,7 +4,6 @@ import dataclasses
 import datetime as dt
 import json
 import random
-import uuid
 
 import pytest
 
@@ -569,12 +568,21 @@ def test_quiz_pages_need_login(client, base):
 
 
 def test_review_ids_are_fresh_per_answer(alice, studied_question):
+    """Two answers on the same card are two reviews: each answer stores the id of its own review log."""
     quiz, question = studied_question
     settings = settings_for(alice)
     settings.quiz_counts_as_review = True
     settings.save()
-    answer = answer_submit(user=alice, quiz=quiz, question_id=question.pk, answer=right_answer(question), now=NOW)
-    assert isinstance(answer.review_id, uuid.UUID)
+    again = make_quiz(alice, mode="studied", kinds=["multiple_choice"], seed=2).questions.get()
+    assert again.card_id == question.card_id
+    answer_submit(user=alice, quiz=quiz, question_id=question.pk, answer=right_answer(question), now=NOW)
+    answer_submit(user=alice, quiz=again.quiz, question_id=again.pk, answer=wrong_answer(again),
+                  now=NOW + dt.timedelta(minutes=1))
+    stored = list(QuizAnswer.objects.filter(question__quiz__user=alice).order_by("answered_at")
+                  .values_list("review_id", flat=True))
+    logs = list(ReviewLog.objects.filter(user=alice).order_by("reviewed_at").values_list("review_id", "rating"))
+    assert len(set(stored)) == 2 and None not in stored
+    assert logs == [(stored[0], 3), (stored[1], 1)]
 
 
 def test_the_quiz_endpoints_are_in_the_openapi_schema(alice_api):
