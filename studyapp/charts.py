@@ -137,3 +137,41 @@ def heatmap(counts, last_day, *, days=365):
     return format_html('<span class="chart-wide">{}</span><span class="chart-narrow">{}</span>',
                        _heatmap(counts, last_day, days=days, size=10, gap=2, font=11),
                        _heatmap(counts, last_day, days=days, size=5, gap=1.2, font=10))
+
+
+def _labelled_bars(values, labels, *, width, title, color, unit, marked):
+    height, left, right, top_pad, bottom = 180, 44, 8, 18, 26
+    plot_w, plot_h = width - left - right, height - top_pad - bottom
+    top = nice_top(max(values, default=0))
+    slot = plot_w / max(len(values), 1)
+
+    def y(v):
+        return top_pad + plot_h - v / top * plot_h
+
+    grid = format_html_join("", '<line x1="{}" y1="{}" x2="{}" y2="{}" class="grid"/>'
+                                '<text x="{}" y="{}" class="axis-label" text-anchor="end">{}</text>',
+                            ((left, round(y(v), 1), width - right, round(y(v), 1), left - 5, round(y(v) + 4, 1),
+                              f"{v:,}") for v in _steps(top)))
+    bars = format_html_join("", '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"{}><title>{}: {} {}</title></rect>'
+                                '<text x="{}" y="{}" class="axis-label" text-anchor="middle">{}</text>', (
+        (round(left + i * slot + 2, 1), round(y(value), 1), round(max(slot - 4, 1), 1),
+         round(value / top * plot_h, 1), color, mark_safe(' class="marked"') if label in marked else "",
+         label, f"{value:,}", unit, round(left + i * slot + slot / 2, 1), height - bottom + 16,
+         f"{label}*" if label in marked else label)
+        for i, (value, label) in enumerate(zip(values, labels, strict=True))))
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" role="img" aria-label="{}" class="chart bars">'
+        '{}<line x1="{}" y1="{}" x2="{}" y2="{}" class="baseline"/>{}</svg>',
+        width, height, title, grid, left, height - bottom, width - right, height - bottom, bars)
+
+
+def labelled_bar_chart(values, labels, *, title, color="#9b2226", unit="", marked=()):
+    """Values against labels (not days), e.g. reviews a day at each desired retention; the labels in `marked`
+    get a star and a class (the retention in use, the one suggested). Each bar's title gives label and value."""
+    values, labels = list(values), [str(label) for label in labels]
+    marked = {str(label) for label in marked}
+    return format_html('<span class="chart-wide">{}</span><span class="chart-narrow">{}</span>',
+                       _labelled_bars(values, labels, width=WIDE, title=title, color=color, unit=unit,
+                                      marked=marked),
+                       _labelled_bars(values, labels, width=NARROW, title=title, color=color, unit=unit,
+                                      marked=marked))

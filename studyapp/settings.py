@@ -41,7 +41,13 @@ INSTALLED_APPS = [
     "studyapp.quiz",
     "studyapp.exports",
     "studyapp.api",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Work too long for a request (the FSRS optimizer) runs in `manage.py db_worker`, which `make run` starts;
+# the queue is a table, so no other server is needed.
+TASKS = {"default": {"BACKEND": env_str("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

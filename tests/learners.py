@@ -89,3 +89,24 @@ def learner_reviews(true_parameters, *, days: int, new_per_day: int = 20, seed: 
             heapq.heappush(queue, (scheduled.due, card_id))
             reviews.append(Review(card_id, clock, rating))
     return reviews
+
+
+def store_reviews(user, reviews: list[Review], *, prefix: str = "learner") -> dict[int, int]:
+    """Write a learner's reviews as the user's ReviewLog rows, on cards made for them (deck "people");
+    returns {learner's card id: Card pk}. The optimizer reads only the log, so no ReviewState is made."""
+    import uuid
+
+    from studyapp.cards.models import Card
+    from studyapp.study.models import ReviewLog
+
+    ids = sorted({review.card_id for review in reviews})
+    cards = Card.objects.bulk_create(
+        Card(key=f"person:{prefix}{i}:person_who", fact_type="person", fact_key=f"{prefix}{i}",
+             sibling_key=f"person:{prefix}{i}", kind="person_who", deck="people", prompt=f"Who was {prefix}{i}?",
+             answer=f"answer {i}", accepted=[f"answer {i}"], citations=[], created_at=START, updated_at=START)
+        for i in ids)
+    pk = {i: card.pk for i, card in zip(ids, cards, strict=True)}
+    ReviewLog.objects.bulk_create(
+        (ReviewLog(user=user, card_id=pk[r.card_id], review_id=uuid.UUID(int=n + 1), rating=r.rating,
+                   reviewed_at=r.at, state_after={}) for n, r in enumerate(reviews)), batch_size=2000)
+    return pk

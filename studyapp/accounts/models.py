@@ -41,6 +41,16 @@ def default_decks():
     return list(DECKS)
 
 
+FSRS_PARAMETER_COUNT = 21  # FSRS-6, as py-fsrs schedules and fsrs-rs fits
+
+
+def validate_fsrs_parameters(value):
+    """Empty (FSRS's defaults) or FSRS-6's 21 numbers; their bounds are py-fsrs's to check when it schedules."""
+    if not isinstance(value, list) or (value and len(value) != FSRS_PARAMETER_COUNT) or any(
+            isinstance(item, bool) or not isinstance(item, int | float) for item in value):
+        raise ValidationError(f"FSRS parameters: empty, or {FSRS_PARAMETER_COUNT} numbers")
+
+
 class StudySettings(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_settings")
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
@@ -57,6 +67,11 @@ class StudySettings(models.Model):
     quiz_counts_as_review = models.BooleanField(
         default=False, help_text="Quiz answers on cards in study are recorded as reviews (wrong = Again, right = Good)."
     )
+    # Written only by study.services.fsrs_optimize (through save(), so post_save listeners see it); read on
+    # every review, free with the user.
+    fsrs_parameters = models.JSONField(
+        default=list, db_default=[], blank=True, validators=[validate_fsrs_parameters],
+        help_text="The user's own FSRS parameters, fitted to their reviews; empty: FSRS's defaults.")
 
     class Meta:
         verbose_name_plural = "study settings"

@@ -47,7 +47,8 @@ def quiz_cards(user, *, deck, mode, now, scope=None) -> list[Card]:
         return [s.card for s in states.order_by("card_id")]
     retention, days = settings_for(user).desired_retention, study_days(user)  # counted in study days, as scheduling
     ranked = sorted(states, key=lambda s: (
-        scheduling.retrievability(scheduling.Snapshot.of(s), now=now, desired_retention=retention, days=days),
+        scheduling.retrievability(scheduling.Snapshot.of(s), now=now, desired_retention=retention, days=days,
+                                  parameters=settings_for(user).fsrs_parameters),
         s.card_id))
     return [s.card for s in ranked]
 

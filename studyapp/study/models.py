@@ -124,3 +124,44 @@ class StudyAction(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.kind} {self.card_id}"
+
+
+class FsrsOptimization(models.Model):
+    """One run of the FSRS optimizer for a user, queued, running or finished: what it found and whether the
+    parameters were adopted. The latest finished run is what the settings page shows."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued"
+        RUNNING = "running"
+        DONE = "done"
+        FAILED = "failed"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="fsrs_optimizations")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0, help_text="Reviews in the user's log when it ran.")
+    items = models.PositiveIntegerField(default=0, help_text="Training items built from them.")
+    needed = models.PositiveIntegerField(default=0, help_text="More reviews needed before a fit is tried.")
+    adopted = models.BooleanField(default=False)
+    parameters = models.JSONField(default=list, blank=True, help_text="Fitted parameters (adopted or not).")
+    parameters_before = models.JSONField(default=list, blank=True, help_text="The parameters in use before.")
+    log_loss_before = models.FloatField(null=True, blank=True)
+    log_loss_after = models.FloatField(null=True, blank=True)
+    rmse_before = models.FloatField(null=True, blank=True)
+    rmse_after = models.FloatField(null=True, blank=True)
+    optimal_retention = models.FloatField(null=True, blank=True)
+    simulation = models.JSONField(default=list, blank=True,
+                                  help_text="[{retention, reviews_per_day, remembered}] over the next year.")
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
+    error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-id"], name="fsrsopt_user_latest_idx")]
+
+    def __str__(self):
+        return f"{self.user} FSRS optimization {self.pk} ({self.status})"
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -9,7 +9,7 @@ from studyapp import rows
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
 from studyapp.study import scheduling
-from studyapp.study.models import FsrsState, ReviewLog, ReviewState
+from studyapp.study.models import FsrsOptimization, FsrsState, ReviewLog, ReviewState
 
 # Like Anki: a learning card due within 20 minutes is shown now rather than leaving the user waiting.
 LEARN_AHEAD = dt.timedelta(minutes=20)
@@ -67,9 +67,12 @@ def interval_preview(user, card, state, now) -> dict[int, scheduling.Outcome]:
     days = study_days(user)
     retention = settings_for(user).desired_retention
     snapshot = scheduling.Snapshot.of(state) if state else scheduling.new_snapshot(now)
-    windows = scheduling.balance_windows(snapshot, card_id=card.pk, now=now, desired_retention=retention, days=days)
+    parameters = settings_for(user).fsrs_parameters
+    windows = scheduling.balance_windows(snapshot, card_id=card.pk, now=now, desired_retention=retention, days=days,
+                                         parameters=parameters)
     return scheduling.outcomes(snapshot, card_id=card.pk, reps=state.reps if state else 0, now=now,
-                               desired_retention=retention, days=days, load=due_load(user, card, windows, days))
+                               desired_retention=retention, days=days, load=due_load(user, card, windows, days),
+                               parameters=parameters)
 
 
 def owned_state(user, card_id):
@@ -223,3 +226,12 @@ def _queue_numbers(user, prefs, *, now, start, end, deck, scope):
     dues = [_datetime(due) for due in (row.pop("next_learning"), row.pop("next_review")) if due is not None]
     row["next_due"] = min(dues, default=None)
     return row
+
+
+def fsrs_optimizations(user) -> tuple[FsrsOptimization | None, FsrsOptimization | None]:
+    """The user's latest optimizer run (queued, running or finished) and latest finished one (either may be None)."""
+    latest = FsrsOptimization.objects.filter(user=user).order_by("-pk").first()
+    if latest is None or latest.status == FsrsOptimization.Status.DONE:
+        return latest, latest
+    finished = FsrsOptimization.objects.filter(user=user, status=FsrsOptimization.Status.DONE)
+    return latest, finished.order_by("-pk").first()

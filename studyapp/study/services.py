@@ -1,16 +1,20 @@
 """Writes to a user's study state. review_submit is the only way a review is recorded (HTML, API, quiz)."""
 
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_tasks import task
 
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
-from studyapp.study import replay, scheduling
-from studyapp.study.models import Rating, ReviewLog, ReviewState, StudyAction, is_leech_lapse
+from studyapp.study import optimizer, replay, scheduling
+from studyapp.study.models import FsrsOptimization, Rating, ReviewLog, ReviewState, StudyAction, is_leech_lapse
 from studyapp.study.selectors import due_load, study_day, study_days
 
 
@@ -124,10 +128,12 @@ def _review_once(*, user, card, rating, now, review_id, duration_ms, source, exp
     before = scheduling.Snapshot.of(state) if state.reps else scheduling.new_snapshot(now)
     days = study_days(user)
     ratings = range(1, rating + 1)  # a rating's interval depends on those below it (Hard < Good < Easy)
+    parameters = settings_for(user).fsrs_parameters  # the user's own FSRS parameters (free: loaded with the user)
     windows = scheduling.balance_windows(before, card_id=card.pk, now=now, desired_retention=retention, days=days,
-                                         ratings=ratings)
+                                         ratings=ratings, parameters=parameters)
     after = scheduling.review(before, card_id=card.pk, reps=state.reps, rating=rating, now=now,
-                              desired_retention=retention, days=days, load=due_load(user, card, windows, days))
+                              desired_retention=retention, days=days, load=due_load(user, card, windows, days),
+                              parameters=parameters)
     for name, value in after.__dict__.items():
         setattr(state, name, value)
     state.reps += 1
@@ -365,15 +371,29 @@ def anki_reviews_import(*, user, reviews) -> ReviewsImported:
         logs = {}
         for log in ReviewLog.objects.filter(user=user, card_id__in=card_ids).order_by("reviewed_at", "pk"):
             logs.setdefault(log.card_id, []).append(log)
+        states, created, changed = [], [], []
         for card_id in card_ids:
-            _reimport_card(user=user, card_id=card_id, row=rows.get(card_id), logs=logs.get(card_id, []),
-                           new=by_card[card_id], retention=retention, days=days)
-            recomputed += 1
+            state, new_logs, changed_logs = _reimport_card(
+                user=user, card_id=card_id, row=rows.get(card_id), logs=logs.get(card_id, []), new=by_card[card_id],
+                retention=retention, days=days)
+            states.append(state)
+            created += new_logs
+            changed += changed_logs
+        ReviewState.objects.bulk_create([state for state in states if state.pk is None], batch_size=IMPORT_CHUNK)
+        ReviewState.objects.bulk_update([state for state in states if state.pk is not None], _STATE_COLUMNS,
+                                        batch_size=IMPORT_CHUNK)
+        ReviewLog.objects.bulk_create(created, batch_size=IMPORT_CHUNK)
+        ReviewLog.objects.bulk_update(changed, ["state_before", "state_after"], batch_size=IMPORT_CHUNK)
+        recomputed += len(states)
     return ReviewsImported(imported=len(fresh), already_imported=len(reviews) - len(fresh), cards=recomputed)
 
 
+_STATE_COLUMNS = [*scheduling.STATE_FIELDS, "reps", "lapses", "leech", "suspended", "buried_until", "version"]
+
+
 def _reimport_card(*, user, card_id, row, logs, new, retention, days):
-    """Merge the new reviews into the card's history and replay it from the first new one.
+    """Merge the new reviews into the card's history and replay it from the first new one; returns the card's
+    state row (unsaved), the new log rows (unsaved) and the changed ones.
 
     The history before that is left as it was (its states are what review_submit gave, load balancing
     included); from there every answer, new or already here, is replayed, and the states its log rows
@@ -398,7 +418,6 @@ def _reimport_card(*, user, card_id, row, logs, new, retention, days):
     row.suspended = row.suspended or leeched
     row.buried_until = None if entries[-1][1] else row.buried_until  # as a review here unburies the card
     row.version += 1
-    row.save()
 
     def kept(state, old):  # a log's JSON state: the replayed fields, its own version and burial
         extra = {"version": old["version"], "buried_until": old["buried_until"]} if old else {
@@ -419,5 +438,148 @@ def _reimport_card(*, user, card_id, row, logs, new, retention, days):
         elif (item.state_before, item.state_after) != (before, after):
             item.state_before, item.state_after = before, after
             changed.append(item)
-    ReviewLog.objects.bulk_create(created)
-    ReviewLog.objects.bulk_update(changed, ["state_before", "state_after"], batch_size=IMPORT_CHUNK)
+    return row, created, changed
+
+
+# --- the user's own FSRS parameters (the optimizer) ----------------------------------------------------
+
+class OptimizationPending(Exception):
+    """A run of the optimizer is already queued or running for this user (the run is the argument)."""
+
+
+class NotEnoughReviews(Exception):
+    """Too few reviews to fit FSRS yet."""
+
+    def __init__(self, reviews: int):
+        self.reviews, self.needed = reviews, optimizer.MIN_REVIEWS - reviews
+        super().__init__(f"{reviews} reviews so far; {self.needed} more are needed before FSRS can be fitted to "
+                         f"your history (at least {optimizer.MIN_REVIEWS})")
+
+
+def fsrs_limits(user) -> optimizer.Limits:
+    """What the simulator takes of the user: the cards of their decks and their daily limits."""
+    prefs = settings_for(user)
+    deck_size = Card.objects.filter(deck__in=prefs.decks, retired=False).count()
+    return optimizer.Limits(deck_size=deck_size, new_per_day=prefs.new_per_day, reviews_per_day=prefs.reviews_per_day)
+
+
+def fsrs_optimize(*, user, now, run: FsrsOptimization | None = None) -> FsrsOptimization:
+    """Fit FSRS to the user's review log and adopt the fit if it predicts held-out reviews better.
+
+    Below optimizer.MIN_REVIEWS reviews nothing is fitted and the record says how many more are needed. The
+    optimal retention and the year's simulation are computed for the parameters in use afterwards. The
+    parameters and the record are saved together (the parameters through StudySettings.save(), so its
+    post_save listeners run). Running it again on the same history changes nothing: a fit equal to the
+    parameters in use is not "adopted" again.
+    """
+    prefs = settings_for(user)
+    current = list(prefs.fsrs_parameters)
+    if run is None:
+        run = FsrsOptimization(user=user, requested_at=now)
+    run.status, run.parameters_before, run.error = FsrsOptimization.Status.RUNNING, current, ""
+    run.save()
+    timings, started = {}, time.perf_counter()
+    rows = ReviewLog.objects.filter(user=user).order_by("reviewed_at", "pk").values_list("card_id", "reviewed_at",
+                                                                                         "rating")
+    reviews = [optimizer.Review(card_id, at, rating) for card_id, at, rating in rows.iterator(chunk_size=5000)]
+    items = optimizer.training_items(reviews, study_days(user))
+    timings["read"] = time.perf_counter() - started
+    run.reviews, run.items = len(reviews), len(items)
+    run.needed = max(optimizer.MIN_REVIEWS - len(reviews), 0)
+    adopted = None
+    if not run.needed and optimizer.folds(len(items)):
+        started = time.perf_counter()
+        found = optimizer.optimize(items, current)
+        timings["fit"] = time.perf_counter() - started
+        run.parameters = list(found.parameters)
+        run.log_loss_before, run.rmse_before = found.before.log_loss, found.before.rmse_bins
+        run.log_loss_after, run.rmse_after = found.after.log_loss, found.after.rmse_bins
+        if found.better and list(found.parameters) != current:
+            adopted = list(found.parameters)
+    in_use = adopted if adopted is not None else current
+    limits = fsrs_limits(user)
+    started = time.perf_counter()
+    run.optimal_retention = optimizer.optimal_retention(in_use, limits)
+    timings["retention"] = time.perf_counter() - started
+    started = time.perf_counter()
+    run.simulation = [vars(point) for point in optimizer.simulate(in_use, limits)]
+    timings["simulate"] = time.perf_counter() - started
+    run.timings = {name: round(seconds, 3) for name, seconds in timings.items()}
+    run.adopted = adopted is not None
+    run.status, run.finished_at = FsrsOptimization.Status.DONE, now
+    with transaction.atomic():
+        if adopted is not None:
+            prefs.fsrs_parameters = adopted
+            prefs.save(update_fields=["fsrs_parameters"])
+        run.save()
+    return run
+
+
+@task()
+def fsrs_optimize_task(optimization_id: int) -> None:
+    """The background half of fsrs_optimize_request (run by `manage.py db_worker`)."""
+    run = FsrsOptimization.objects.select_related("user").get(pk=optimization_id)
+    try:
+        fsrs_optimize(user=run.user, now=timezone.now(), run=run)
+    except Exception as error:
+        FsrsOptimization.objects.filter(pk=run.pk).update(status=FsrsOptimization.Status.FAILED,
+                                                          finished_at=timezone.now(), error=str(error)[:500])
+        raise
+
+
+@transaction.atomic
+def fsrs_optimize_request(*, user, now) -> FsrsOptimization:
+    """Queue a run of the optimizer for the user (the settings page's button, the API); one at a time.
+
+    Raises NotEnoughReviews below optimizer.MIN_REVIEWS, and OptimizationPending with the run already queued
+    or running. The task row is written in the same transaction, so the worker sees the run only once it is
+    committed.
+    """
+    reviews = ReviewLog.objects.filter(user=user).count()
+    if reviews < optimizer.MIN_REVIEWS:
+        raise NotEnoughReviews(reviews)
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one request at a time per user
+    pending = FsrsOptimization.objects.filter(user=user, status__in=[FsrsOptimization.Status.QUEUED,
+                                                                     FsrsOptimization.Status.RUNNING]).first()
+    if pending is not None:
+        raise OptimizationPending(pending)
+    run = FsrsOptimization.objects.create(user=user, requested_at=now)
+    fsrs_optimize_task.enqueue(run.pk)
+    run.refresh_from_db()  # an immediate backend (tests) has run it already
+    return run
+
+
+@dataclass(frozen=True)
+class Rescheduled:
+    cards: int  # cards whose due date and memory state were recomputed
+
+
+@transaction.atomic
+def cards_reschedule(*, user) -> Rescheduled:
+    """Reschedule every card the user has reviewed to the parameters and retention in use, in one batch.
+
+    Each card's review log is replayed (study/replay.py) with the user's parameters, as Anki's "reschedule
+    cards on change" recomputes memory states; its state, stability, difficulty and due date become the
+    replay's, while its counts and flags (reps, lapses, suspended, leech, burial) stay. Undo cannot reach
+    back past this: the rows no longer match their last review.
+    """
+    prefs = settings_for(user)
+    days = study_days(user)
+    rows = {row.card_id: row for row in ReviewState.objects.select_for_update().filter(user=user, reps__gt=0)}
+    answers: dict[int, list[replay.Answer]] = {}
+    logs = ReviewLog.objects.filter(user=user, card_id__in=list(rows)).order_by("reviewed_at", "pk")
+    for card_id, rating, at in logs.values_list("card_id", "rating", "reviewed_at").iterator(chunk_size=5000):
+        answers.setdefault(card_id, []).append(replay.Answer(rating, at))
+    changed = []
+    for card_id, card_answers in answers.items():
+        final = replay.final_state(replay.replay(card_answers, card_id=card_id, days=days,
+                                                 desired_retention=prefs.desired_retention,
+                                                 parameters=prefs.fsrs_parameters))
+        row = rows[card_id]
+        if scheduling.Snapshot.of(row) != final.snapshot:
+            for name, value in final.snapshot.__dict__.items():
+                setattr(row, name, value)
+            row.version += 1
+            changed.append(row)
+    ReviewState.objects.bulk_update(changed, [*scheduling.STATE_FIELDS, "version"], batch_size=500)
+    return Rescheduled(cards=len(changed))

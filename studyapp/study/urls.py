@@ -1,6 +1,6 @@
 from django.urls import path
 
-from studyapp.study import explore, views
+from studyapp.study import explore, optimize_views, views
 
 urlpatterns = [
     path("study/", views.study_page, name="study"),
@@ -11,6 +11,8 @@ urlpatterns = [
     path("study/suspended/", views.suspended_list, name="suspended"),
     path("study/unsuspend/", views.unsuspend, name="study-unsuspend"),
     path("stats/", views.stats_page, name="stats"),
+    path("settings/optimize/", optimize_views.optimize, name="settings-optimize"),
+    path("settings/reschedule/", optimize_views.reschedule, name="settings-reschedule"),
     # Exploring the facts with one's own mastery (the source list and search are facts/urls.py).
     path("timeline/", explore.timeline_page, name="timeline"),
     path("people/", explore.person_list, name="person-list"),
