@@ -559,3 +559,24 @@ def test_the_api_endpoint_is_in_the_schema(alice_api):
     assert operation["operationId"] == "import_anki_reviews"
     assert set(operation["responses"]) == {"200", "400", "401", "413"}
     assert "multipart/form-data" in operation["requestBody"]["content"]
+
+
+def test_the_replay_uses_the_users_own_fsrs_parameters(studied, alice, bob, tmp_path):
+    from studyapp.accounts.models import settings_for
+    from tests.learners import FAST_FORGETTER
+
+    for user in (alice, bob):
+        prefs = settings_for(user)
+        prefs.fsrs_parameters = list(FAST_FORGETTER)
+        prefs.save()
+    who = Card.objects.get(key=WHO)
+
+    anki_reviews_from_package(user=alice, path=export_apkg(studied, tmp_path / "s.apkg"))
+    for _key, _ordinal, rating, at, _took in [a for a in ANSWERS if a[0] == WHO]:
+        submit(bob, who, rating, dt.datetime.fromtimestamp(at / 1000, tz=dt.UTC))
+
+    default = replay.final_state(replay.replay(
+        [replay.Answer(a[2], dt.datetime.fromtimestamp(a[3] / 1000, tz=dt.UTC)) for a in ANSWERS if a[0] == WHO],
+        card_id=who.pk, desired_retention=0.9, days=scheduling.StudyDays("UTC", 4)))
+    assert state_fields(alice, who) == state_fields(bob, who)
+    assert state_fields(alice, who)[0].stability < default.snapshot.stability

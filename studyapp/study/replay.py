@@ -79,8 +79,9 @@ def apply(state: CardState, answer: Answer, *, card_id: int, desired_retention: 
         now = state.snapshot.last_review  # as review_submit: a card's reviews never go back in time
     before = state.snapshot if state.reps else scheduling.new_snapshot(now)
     ratings = range(1, answer.rating + 1)
-    windows = scheduling.balance_windows(before, card_id=card_id, now=now, desired_retention=desired_retention,
-                                         days=days, ratings=ratings, parameters=parameters)
+    windows = [] if load is no_load else scheduling.balance_windows(  # the windows only serve to find the load
+        before, card_id=card_id, now=now, desired_retention=desired_retention, days=days, ratings=ratings,
+        parameters=parameters)
     after = scheduling.review(before, card_id=card_id, reps=state.reps, rating=answer.rating, now=now,
                               desired_retention=desired_retention, days=days, load=load(now, windows),
                               parameters=parameters)

@@ -406,7 +406,8 @@ def _reimport_card(*, user, card_id, row, logs, new, retention, days):
     start = replay.CardState.from_json(entries[first_new - 1][3].state_after) if first_new else replay.NEW
     entries = entries[first_new:]
     steps = replay.replay([replay.Answer(entry[3].rating, entry[3].reviewed_at) for entry in entries],
-                          card_id=card_id, desired_retention=retention, days=days, start=start)
+                          card_id=card_id, desired_retention=retention, days=days, start=start,
+                          parameters=settings_for(user).fsrs_parameters)
     final = replay.final_state(steps)
     leeched = any(step.leeched for step, entry in zip(steps, entries, strict=True) if entry[1])
     if row is None:
