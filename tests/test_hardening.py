@@ -15,8 +15,8 @@ from studyapp.accounts.services import token_for
 from studyapp.cards.models import Card
 from studyapp.study import scheduling
 from studyapp.study.models import ReviewLog, ReviewState
+from tests.builders import make_cards
 from tests.conftest import PASSWORD, ROOT
-from tests.test_study import make_cards
 
 THREADS = 8
 TRIALS = 3

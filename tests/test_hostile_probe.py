@@ -19,8 +19,8 @@ from studyapp.accounts.services import token_for
 from studyapp.cards.generation import TOPICS
 from studyapp.study import services
 from studyapp.study.models import ReviewLog, ReviewState
+from tests.builders import make_cards
 from tests.conftest import PASSWORD
-from tests.test_study import make_cards
 
 # --- 2. settings lists are bounded ---------------------------------------------------------------------------
 

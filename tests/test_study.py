@@ -13,19 +13,10 @@ from studyapp.cards.models import Card
 from studyapp.study import scheduling, services
 from studyapp.study.models import ReviewLog, ReviewState
 from studyapp.study.selectors import study_queue
+from tests.builders import make_cards
 
 UTC = dt.UTC
 NOON = dt.datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
-
-
-def make_cards(n, *, deck="people", prefix="p", start=0):
-    now = NOON
-    return Card.objects.bulk_create(
-        Card(key=f"person:{prefix}{i}:person_who", fact_type="person", fact_key=f"{prefix}{i}",
-             sibling_key=f"person:{prefix}{i}", kind="person_who", deck=deck, prompt=f"Who was {prefix}{i}?",
-             answer=f"answer {i}", accepted=[f"answer {i}"], citations=[], created_at=now, updated_at=now)
-        for i in range(start, start + n)
-    )
 
 
 def review(user, card, rating, now, **kwargs):

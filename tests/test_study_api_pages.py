@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from studyapp.study.models import ReviewLog, ReviewState
-from tests.test_study import make_cards
+from tests.builders import make_cards
 
 
 @pytest.fixture

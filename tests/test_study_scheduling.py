@@ -14,7 +14,8 @@ from studyapp.study import scheduling, services
 from studyapp.study.mastery import mastery_for
 from studyapp.study.models import ReviewLog, ReviewState
 from studyapp.study.selectors import interval_preview
-from tests.test_study import expected_fsrs_in_study_days, make_cards, study_date
+from tests.builders import make_cards
+from tests.test_study import expected_fsrs_in_study_days, study_date
 
 UTC = dt.UTC
 LA = "America/Los_Angeles"

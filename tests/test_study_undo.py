@@ -7,7 +7,8 @@ import pytest
 
 from studyapp.study import services
 from studyapp.study.models import ReviewLog, ReviewState, StudyAction
-from tests.test_study import NOON, make_cards
+from tests.builders import make_cards
+from tests.test_study import NOON
 
 UTC = dt.UTC
 LATER = NOON + dt.timedelta(minutes=5)

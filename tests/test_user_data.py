@@ -17,24 +17,19 @@ from studyapp.accounts.services import WrongPassword, token_for, user_data_expor
 from studyapp.cards.models import Card
 from studyapp.quiz.models import Quiz, QuizAnswer, QuizQuestion
 from studyapp.study.models import ReviewLog, ReviewState
+from tests.builders import make_card
 from tests.conftest import PASSWORD
 
 T0 = dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)
 RID = [uuid.UUID(int=n) for n in range(1, 10)]
 
 
-def make_card(key, prompt="Who was Victor Serge?", answer="A revolutionary writer."):
-    fact_type, fact_key, kind = key.split(":")
-    return Card.objects.create(
-        key=key, fact_type=fact_type, fact_key=fact_key, sibling_key=f"{fact_type}:{fact_key}", kind=kind,
-        deck={"person": "people", "work": "works", "event": "events"}[fact_type], prompt=prompt, answer=answer,
-        created_at=T0, updated_at=T0)
-
-
 @pytest.fixture
 def cards(db):
-    return [make_card("person:victor-serge:person_who"),
-            make_card("work:conquered-city:work_year", prompt="When was Conquered City published?", answer="1932")]
+    return [make_card("person:victor-serge:person_who", now=T0, prompt="Who was Victor Serge?",
+                      answer="A revolutionary writer."),
+            make_card("work:conquered-city:work_year", now=T0, prompt="When was Conquered City published?",
+                      answer="1932")]
 
 
 def give_history(user, cards, *, tag):

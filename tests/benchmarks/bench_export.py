@@ -30,6 +30,7 @@ from django.core.management import call_command  # noqa: E402
 
 from studyapp.cards.models import Card  # noqa: E402
 from studyapp.exports.selectors import export_file  # noqa: E402
+from tests.builders import card  # noqa: E402
 
 KINDS = [("person", "people", "person_who"), ("person", "people", "person_reverse"), ("work", "works", "work_author"),
          ("work", "works", "work_year"), ("event", "events", "event_when"), ("event", "events", "event_reverse"),
@@ -47,11 +48,11 @@ def make_cards(count, now):
             answer = f"Title {i}"
         else:
             prompt, answer = f"Question {i} about {fact} ({kind})?", f"Answer {i} & <more>"
-        cards.append(Card(
-            key=f"{fact_type}:{fact}:{kind}", fact_type=fact_type, fact_key=fact, kind=kind, deck=deck,
+        cards.append(card(
+            f"{fact_type}:{fact}:{kind}", deck=deck, now=now,
             prompt=prompt, answer=answer, accepted=[answer], topics=["1917–1921", "before 1905"][: 1 + i % 2],
             citations=[{"source": f"00{i % 5}.txt", "title": f"Source {i % 5}", "quote": quote}],
-            disputed=i % 11 == 0, created_at=now, updated_at=now,
+            disputed=i % 11 == 0,
         ))
     Card.objects.bulk_create(cards, batch_size=1000)
 

@@ -56,8 +56,10 @@ def seed_studyapp(args):
     from rest_framework.authtoken.models import Token
 
     from studyapp.accounts.models import StudySettings
+    from studyapp.cards.generation import card_key
     from studyapp.cards.models import Card
     from studyapp.study.models import ReviewLog, ReviewState
+    from tests.builders import card
 
     now = timezone.now()
     started = time.perf_counter()
@@ -70,11 +72,9 @@ def seed_studyapp(args):
     for n in range(first, first + missing):
         fact_type, deck, kind = DECK_KINDS[n % 3]
         fact = f"bench-{n // 3:05d}"
-        new.append(Card(key=f"{CARD_PREFIX}{fact_type}:{fact}:{kind}", fact_type=fact_type, fact_key=fact,
-                        sibling_key=f"{fact_type}:{fact}", kind=kind, deck=deck,
-                        prompt=f"Synthetic card {n}: question?",
-                        answer=f"answer {n}", accepted=[f"answer {n}"], topics=[], intro_rank=100_000 + n,
-                        created_at=now, updated_at=now,
+        key = card_key(fact_type, fact, kind)
+        new.append(card(key, key=f"{CARD_PREFIX}{key}", deck=deck, prompt=f"Synthetic card {n}: question?",
+                        answer=f"answer {n}", accepted=[f"answer {n}"], topics=[], intro_rank=100_000 + n, now=now,
                         citations=[{"source": "bench", "title": "Synthetic benchmark source", "quote": f"Quote {n}."}]))
     Card.objects.bulk_create(new, batch_size=1000)
     card_ids = list(Card.objects.active().order_by("id").values_list("id", flat=True))
