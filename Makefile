@@ -20,10 +20,12 @@ $(STAMP): requirements.lock
 
 install: $(STAMP)
 
+# The task worker (the FSRS optimizer's background runs) starts beside the server and stops with it.
 run: install
 	$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
 	$(LOCAL_ENV) $(BIN)/python manage.py load_facts
-	$(LOCAL_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(LOCAL_ENV) $(BIN)/python manage.py db_worker & trap "kill $$!" EXIT; \
+		$(LOCAL_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production serving: gunicorn, debug off, static files by whitenoise, everything else from the environment
 # (DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS are required; see the README's configuration table).

@@ -98,14 +98,11 @@ def store_reviews(user, reviews: list[Review], *, prefix: str = "learner") -> di
 
     from studyapp.cards.models import Card
     from studyapp.study.models import ReviewLog
+    from tests.builders import card
 
     ids = sorted({review.card_id for review in reviews})
-    cards = Card.objects.bulk_create(
-        Card(key=f"person:{prefix}{i}:person_who", fact_type="person", fact_key=f"{prefix}{i}",
-             sibling_key=f"person:{prefix}{i}", kind="person_who", deck="people", prompt=f"Who was {prefix}{i}?",
-             answer=f"answer {i}", accepted=[f"answer {i}"], citations=[], created_at=START, updated_at=START)
-        for i in ids)
-    pk = {i: card.pk for i, card in zip(ids, cards, strict=True)}
+    cards = Card.objects.bulk_create(card(f"person:{prefix}{i}:person_who", now=START) for i in ids)
+    pk = {i: made.pk for i, made in zip(ids, cards, strict=True)}
     ReviewLog.objects.bulk_create(
         (ReviewLog(user=user, card_id=pk[r.card_id], review_id=uuid.UUID(int=n + 1), rating=r.rating,
                    reviewed_at=r.at, state_after={}) for n, r in enumerate(reviews)), batch_size=2000)

@@ -13,8 +13,8 @@ from django.db.models.signals import post_save
 from studyapp.accounts.models import StudySettings, settings_for
 from studyapp.study import optimizer, scheduling, services
 from studyapp.study.models import FsrsOptimization, ReviewLog, ReviewState
+from tests.builders import make_cards
 from tests.learners import DEFAULT, FAST_FORGETTER, START, learner_reviews, store_reviews
-from tests.test_study import make_cards
 
 NOW = START + dt.timedelta(days=91)
 IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -8,7 +8,7 @@ study's too (studyapp/study/explore.py).
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from studyapp.accounts.models import settings_for
@@ -71,7 +71,7 @@ EMPTY = Mastery()
 
 def summarise(cards: Iterable[tuple[int, str]], snapshots: dict[int, scheduling.Snapshot], *, now: dt.datetime,
               desired_retention: float, days: scheduling.StudyDays | None = None,
-              group: Callable[[str], object] = lambda key: key) -> dict:
+              group: Callable[[str], object] = lambda key: key, parameters: Sequence[float] = ()) -> dict:
     """Pure: (card id, sibling key) rows and the user's snapshots by card id → {group: Mastery}.
 
     With the user's StudyDays, elapsed time is counted in study days, as scheduling counts it.
@@ -87,7 +87,7 @@ def summarise(cards: Iterable[tuple[int, str]], snapshots: dict[int, scheduling.
             part = Mastery(studied=1, recall_sum=0.0)
         else:
             part = Mastery(studied=1, recall_sum=scheduling.retrievability(
-                snapshot, now=now, desired_retention=desired_retention, days=days))
+                snapshot, now=now, desired_retention=desired_retention, days=days, parameters=parameters))
         key = group(sibling_key)
         found[key] = found.get(key, EMPTY) + part
     return found
@@ -118,7 +118,7 @@ def mastery_for(user, now: dt.datetime, sibling_keys: Iterable[str] | None = Non
                  for state in states.only("card_id", *scheduling.STATE_FIELDS)}
     prefs = settings_for(user)
     return summarise(cards.values_list("id", "sibling_key"), snapshots, now=now,
-                     desired_retention=prefs.desired_retention,
+                     desired_retention=prefs.desired_retention, parameters=prefs.fsrs_parameters,
                      days=scheduling.StudyDays(prefs.timezone, prefs.day_starts_at))
 
 
