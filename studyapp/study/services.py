@@ -363,7 +363,7 @@ def anki_reviews_import(*, user, reviews) -> ReviewsImported:
     by_card = {}
     for review in fresh.values():
         by_card.setdefault(review.card_id, []).append(review)
-    retention, days = settings_for(user).desired_retention, study_days(user)
+    prefs, days = settings_for(user), study_days(user)
     recomputed = 0
     for card_ids in _chunks(sorted(by_card)):
         rows = {row.card_id: row for row in ReviewState.objects.select_for_update().filter(user=user,
@@ -375,7 +375,7 @@ def anki_reviews_import(*, user, reviews) -> ReviewsImported:
         for card_id in card_ids:
             state, new_logs, changed_logs = _reimport_card(
                 user=user, card_id=card_id, row=rows.get(card_id), logs=logs.get(card_id, []), new=by_card[card_id],
-                retention=retention, days=days)
+                retention=prefs.desired_retention, parameters=prefs.fsrs_parameters, days=days)
             states.append(state)
             created += new_logs
             changed += changed_logs
@@ -391,7 +391,7 @@ def anki_reviews_import(*, user, reviews) -> ReviewsImported:
 _STATE_COLUMNS = [*scheduling.STATE_FIELDS, "reps", "lapses", "leech", "suspended", "buried_until", "version"]
 
 
-def _reimport_card(*, user, card_id, row, logs, new, retention, days):
+def _reimport_card(*, user, card_id, row, logs, new, retention, parameters, days):
     """Merge the new reviews into the card's history and replay it from the first new one; returns the card's
     state row (unsaved), the new log rows (unsaved) and the changed ones.
 
@@ -406,8 +406,7 @@ def _reimport_card(*, user, card_id, row, logs, new, retention, days):
     start = replay.CardState.from_json(entries[first_new - 1][3].state_after) if first_new else replay.NEW
     entries = entries[first_new:]
     steps = replay.replay([replay.Answer(entry[3].rating, entry[3].reviewed_at) for entry in entries],
-                          card_id=card_id, desired_retention=retention, days=days, start=start,
-                          parameters=settings_for(user).fsrs_parameters)
+                          card_id=card_id, desired_retention=retention, days=days, start=start, parameters=parameters)
     final = replay.final_state(steps)
     leeched = any(step.leeched for step, entry in zip(steps, entries, strict=True) if entry[1])
     if row is None:
