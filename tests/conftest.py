@@ -1,5 +1,6 @@
-"""Shared fixtures: users alice, bob and charlie; the real fact base loaded once per test that asks."""
+"""Shared fixtures: users alice, bob and charlie; the real fact base, loaded once per run for the tests that ask."""
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -30,12 +31,52 @@ def charlie(db):
     return make_user("charlie")
 
 
-@pytest.fixture
-def facts(db):
-    """The real fixtures in fixtures/, loaded with load_facts (cards generated too)."""
+def fact_base_models():
+    """The tables load_facts writes: the facts (with their many-to-many tables) and the cards made from them."""
+    from django.apps import apps
+
+    return [model for label in ("facts", "cards")
+            for model in apps.get_app_config(label).get_models(include_auto_created=True)]
+
+
+@pytest.fixture(scope="session")
+def real_fact_base(django_db_setup, django_db_blocker):
+    """The real fixtures loaded once per run with load_facts, in a transaction rolled back at once: the load
+    report and every row it wrote, table by table."""
+    from django.db import transaction
+
     from studyapp.content import load_facts
 
-    return load_facts(paths=sorted((ROOT / "fixtures").glob("*.json")))
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = load_facts(paths=sorted((ROOT / "fixtures").glob("*.json")))
+        rows = [(model, list(model.objects.order_by("pk").values())) for model in fact_base_models()]
+        transaction.set_rollback(True)
+    return report, rows
+
+
+def restore_fact_base(rows):
+    """Write the rows of a load back as they were (same primary keys); sequences move past them (PostgreSQL)."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    from studyapp.quiz.selectors import forget_fact_pool
+
+    for model, values in rows:
+        model.objects.bulk_create([model(**row) for row in copy.deepcopy(values)])
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in rows]):
+            cursor.execute(statement)
+    forget_fact_pool()
+
+
+@pytest.fixture
+def facts(db, real_fact_base):
+    """The real fixtures in fixtures/, as load_facts writes them (cards generated too). They are loaded once per
+    run and their rows copied into each test's database, which is the same and much faster than loading again
+    (tests/test_fact_base_fixture.py checks that it is the same)."""
+    report, rows = real_fact_base
+    restore_fact_base(rows)
+    return copy.deepcopy(report)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Typed answers over the real fact base: the table in tests/grading_cases.py, graded as a quiz grades them.
 
-The base is loaded once for the module (in a transaction rolled back afterwards) and every expected answer of the
-table is turned into its question's solution there; the rows are then graded without the database.
+The real base (loaded once per run, see tests/conftest.py) is copied in once for the module, in a transaction rolled
+back afterwards, and every expected answer of the table is turned into its question's solution there; the rows are
+then graded without the database.
 """
 
 import random
@@ -14,9 +15,8 @@ from studyapp.cards import generation as g
 from studyapp.cards.distractors import Pool
 from studyapp.cards.models import Card
 from studyapp.cards.selectors import fact_snapshots
-from studyapp.content import load_facts
 from studyapp.quiz import building, grading
-from tests.conftest import ROOT
+from tests.conftest import restore_fact_base
 from tests.grading_cases import CASES, ISSUE_16, RIGHT, WRONG
 
 pytestmark = pytest.mark.django_db  # so the test database exists when the module's fixture loads the base
@@ -52,11 +52,11 @@ def _card_expecting(expected, pool, cards):
 
 
 @pytest.fixture(scope="module")
-def base(django_db_setup, django_db_blocker):
+def base(real_fact_base, django_db_blocker):
     """Each expected answer of the table → (its card, the solution of its typed question), over the real base;
     and the solutions quiz building stores for the real cards among them."""
     with django_db_blocker.unblock(), transaction.atomic():
-        load_facts(paths=sorted((ROOT / "fixtures").glob("*.json")))
+        restore_fact_base(real_fact_base[1])
         pool = Pool(*(tuple(facts) for facts in fact_snapshots()))
         cards = list(Card.objects.active().order_by("kind", "key"))
         found = {expected: _card_expecting(expected, pool, cards) for expected, *_ in CASES}
