@@ -580,3 +580,37 @@ def test_the_replay_uses_the_users_own_fsrs_parameters(studied, alice, bob, tmp_
         card_id=who.pk, desired_retention=0.9, days=scheduling.StudyDays("UTC", 4)))
     assert state_fields(alice, who) == state_fields(bob, who)
     assert state_fields(alice, who)[0].stability < default.snapshot.stability
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_reviews_imported_by_four_threads_at_once_are_recorded_once(alice):
+    import threading
+
+    from django.db import connections
+
+    from tests.test_study import make_cards
+
+    cards = make_cards(3, prefix="c-")
+    reviews = [services.ImportedReview(card_id=card.pk, rating=1 + i % 4, reviewed_at=NOW + dt.timedelta(days=i),
+                                       duration_ms=1000, anki_revlog_id=1000 + 10 * card.pk + i)
+               for card in cards for i in range(5)]
+    barrier, results = threading.Barrier(4), []
+
+    def worker():
+        try:
+            barrier.wait()
+            results.append(services.anki_reviews_import(user=alice, reviews=reviews).imported)
+        except Exception as error:  # noqa: BLE001 - reported in the assertion below
+            results.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(results, key=str) == [0, 0, 0, 15]
+    assert ReviewLog.objects.filter(user=alice).count() == 15
+    assert sorted(ReviewState.objects.filter(user=alice).values_list("reps", flat=True)) == [5, 5, 5]

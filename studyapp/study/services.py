@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from studyapp.accounts.models import settings_for
+from studyapp.accounts.models import StudySettings, settings_for
 from studyapp.cards.models import Card
 from studyapp.study import optimizer, replay, scheduling
 from studyapp.study.models import FsrsOptimization, Rating, ReviewLog, ReviewState, StudyAction, is_leech_lapse
@@ -354,6 +354,9 @@ def anki_reviews_import(*, user, reviews) -> ReviewsImported:
     reviews = list(reviews)
     for review in reviews:
         _validate(review.rating, anki_review_id(review.anki_revlog_id), review.duration_ms)
+    # One import at a time per user: the same file uploaded twice at once waits here, then finds its reviews
+    # already recorded (the settings row, which every user has, is the lock).
+    prefs = StudySettings.objects.select_for_update().get(pk=settings_for(user).pk)
     known = set(ReviewLog.objects.filter(user=user, anki_revlog_id__isnull=False)
                 .values_list("anki_revlog_id", flat=True))
     fresh = {}
@@ -363,7 +366,7 @@ def anki_reviews_import(*, user, reviews) -> ReviewsImported:
     by_card = {}
     for review in fresh.values():
         by_card.setdefault(review.card_id, []).append(review)
-    prefs, days = settings_for(user), study_days(user)
+    days = study_days(user)
     recomputed = 0
     for card_ids in _chunks(sorted(by_card)):
         rows = {row.card_id: row for row in ReviewState.objects.select_for_update().filter(user=user,
