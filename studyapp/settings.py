@@ -225,6 +225,7 @@ REST_FRAMEWORK = {
         "signup": env_rate("API_THROTTLE_SIGNUP", "20/hour"),
         "token": env_rate("API_THROTTLE_TOKEN", "60/hour"),
         "quiz_create": env_rate("API_THROTTLE_QUIZ", "120/hour"),
+        "anki_import": env_rate("API_THROTTLE_ANKI_IMPORT", "30/hour"),  # each upload replays card histories
     },
 }
 

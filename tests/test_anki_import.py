@@ -548,6 +548,19 @@ def test_the_api_refuses_a_body_over_the_cap_with_413(small, alice_api, settings
     assert over_body.status_code == 413
 
 
+def test_the_api_is_throttled(small, alice_api, monkeypatch, tmp_path):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"anki_import": "2/hour"})
+    path = tmp_path / "notes.apkg"
+    path.write_text("not a package")
+
+    codes = [alice_api.post("/api/import/anki-reviews/", {"package": upload(path)}, format="multipart").status_code
+             for _ in range(3)]
+
+    assert codes == [400, 400, 429]
+
+
 def test_the_api_needs_authentication(api_client, tmp_path):
     assert api_client.post("/api/import/anki-reviews/", {}, format="multipart").status_code == 401
 
@@ -557,7 +570,7 @@ def test_the_api_endpoint_is_in_the_schema(alice_api):
 
     operation = schema["paths"]["/api/import/anki-reviews/"]["post"]
     assert operation["operationId"] == "import_anki_reviews"
-    assert set(operation["responses"]) == {"200", "400", "401", "413"}
+    assert set(operation["responses"]) == {"200", "400", "401", "413", "429"}
     assert "multipart/form-data" in operation["requestBody"]["content"]
 
 

@@ -8,6 +8,7 @@ from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from studyapp.exports.anki_import import AnkiPackageError, PackageTooLarge
@@ -108,6 +109,8 @@ class AnkiReviewsReportSerializer(serializers.Serializer):
 
 class AnkiReviewsImportView(APIView):
     parser_classes = [MultiPartParser]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "anki_import"
 
     @extend_schema(
         operation_id="import_anki_reviews", request={"multipart/form-data": AnkiReviewsUploadSerializer},
@@ -122,6 +125,7 @@ class AnkiReviewsImportView(APIView):
                                  "scheduling information; `detail` says which."),
             401: OpenApiResponse(description="Not authenticated."),
             413: OpenApiResponse(description="Over 100 MB."),
+            429: OpenApiResponse(description="Too many uploads (API_THROTTLE_ANKI_IMPORT, default 30 an hour)."),
         },
     )
     def post(self, request):
