@@ -326,3 +326,14 @@ def test_the_settings_page_reschedules_on_request(client, alice):
     response = client.post("/settings/reschedule/", follow=True)
     assert "Rescheduled 0 cards to your parameters." in response.content.decode()
     assert client.get("/settings/optimize/").status_code == 405
+
+
+def test_the_retention_chart_labels_bars_by_retention_and_stars_the_marked_ones():
+    from studyapp.charts import labelled_bar_chart
+
+    svg = str(labelled_bar_chart([10, 20], ["0.70", "0.90"], title="Reviews a day", unit="reviews a day",
+                                 marked=["0.90"]))
+    assert svg.count('role="img" aria-label="Reviews a day"') == 2  # the wide and the phone drawing
+    assert svg.count("<title>0.70: 10 reviews a day</title>") == 2
+    assert svg.count('class="marked"><title>0.90: 20 reviews a day</title>') == 2
+    assert svg.count(">0.90*</text>") == 2 and svg.count(">0.70</text>") == 2
