@@ -34,6 +34,7 @@ serve: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_facts
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py db_worker & trap "kill $$!" EXIT; \
 	$(BIN)/gunicorn studyapp.wsgi:application --bind $${BIND:-127.0.0.1:$(PORT)} --workers $(WEB_CONCURRENCY) \
 		--worker-class gthread --threads $${GUNICORN_THREADS:-4} \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
