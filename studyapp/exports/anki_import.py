@@ -22,10 +22,11 @@ from studyapp.exports.anki import REVERSE_OF, guid_for_key
 from studyapp.study.services import ImportedReview
 
 COLLECTION_FILES = ("collection.anki21b", "collection.anki21", "collection.anki2")
-# Anki's revlog types: which are answers to import. Manual entries (set due date, forget: type 4) and
-# reschedulings (type 5) record no answer (ease 0), so they are skipped.
-REVLOG_KINDS = {0: "learning", 1: "review", 2: "relearning", 3: "filtered", 4: "manual", 5: "rescheduled"}
-ANSWER_KINDS = frozenset({0, 1, 2, 3})
+# Anki's revlog types, and whether an entry of the type is an answer to import. Manual entries (set due date,
+# forget) and reschedulings record no answer (ease 0), so they are skipped.
+REVLOG_KINDS = {0: ("learning", True), 1: ("review", True), 2: ("relearning", True), 3: ("filtered", True),
+                4: ("manual", False), 5: ("rescheduled", False)}
+ANSWER_KINDS = frozenset(kind for kind, (_name, answer) in REVLOG_KINDS.items() if answer)
 # Anki's answer buttons (revlog ease) to our ratings: the same four, in the same order.
 RATINGS = {1: 1, 2: 2, 3: 3, 4: 4}
 MAX_DURATION_MS = 86_400_000
