@@ -55,3 +55,31 @@ def instances(row, *models):
         result.append(instance(model, row[start:end]))
         start = end
     return result
+
+
+def _prepared(model, values: dict):
+    fields = [model._meta.get_field(name) for name in values]
+    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
+    return fields, params
+
+
+def insert(model, **values) -> int:
+    """INSERT one row of `model` (values by field name or attname, prepared as the ORM prepares them); its id."""
+    fields, params = _prepared(model, values)
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(model._meta.pk.column)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def update(obj, names) -> None:
+    """UPDATE the columns `names` of `obj`'s row to its current attribute values."""
+    model = type(obj)
+    fields, params = _prepared(model, {name: getattr(obj, model._meta.get_field(name).attname) for name in names})
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+           f"WHERE {quote(model._meta.pk.column)} = %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, obj.pk])

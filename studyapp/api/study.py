@@ -11,8 +11,8 @@ from rest_framework.views import APIView
 
 from studyapp.accounts.models import DECKS, StudySettings, settings_for
 from studyapp.accounts.services import settings_update
+from studyapp.cards import selectors as cards
 from studyapp.cards.generation import TOPICS
-from studyapp.cards.models import Card
 from studyapp.converters import MAX_ID
 from studyapp.study import scheduling, services
 from studyapp.study.models import ReviewState
@@ -21,10 +21,10 @@ from studyapp.study.selectors import interval_preview, owned_state, study_queue
 
 def active_card(card_id):
     """Cards are shared, but a retired or unknown id is a 404 like any missing object."""
-    try:
-        return Card.objects.active().get(pk=card_id)
-    except (Card.DoesNotExist, ValueError, TypeError):
-        raise NotFound("no such card") from None
+    card = cards.active_card(card_id)  # ids reach here validated: an int from the URL or the serializer
+    if card is None:
+        raise NotFound("no such card")
+    return card
 
 
 def card_payload(user, queue, now):

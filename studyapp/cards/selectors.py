@@ -2,8 +2,10 @@
 
 import datetime as dt
 
+from django.db import connection
 from django.db.models import Prefetch, Q
 
+from studyapp import rows
 from studyapp.cards.generation import TOPICS, Cite, EventFact, PersonFact, Version, WorkFact
 from studyapp.cards.models import Card, CardKind, Deck
 from studyapp.facts.models import Citation, Event, Person, Work
@@ -70,3 +72,13 @@ def browse_cards(*, deck="", kind="", topic="", disputed=None, query=""):
     if query:
         cards = cards.filter(Q(prompt__icontains=query) | Q(answer__icontains=query) | Q(accepted__icontains=query))
     return cards.order_by("deck", "fact_key", "kind")
+
+
+def active_card(card_id) -> Card | None:
+    """The card with this id unless it is retired or unknown; one fixed statement, as it is read on every
+    review and every next-card request (studyapp/rows.py says why)."""
+    sql = f"SELECT {rows.columns(Card, 'c')} FROM {Card._meta.db_table} c WHERE c.id = %s AND NOT c.retired"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [card_id])
+        row = cursor.fetchone()
+    return rows.instance(Card, row) if row else None

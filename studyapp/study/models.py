@@ -41,7 +41,9 @@ class ReviewStateQuerySet(models.QuerySet):
 
 
 class ReviewState(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states")
+    # No index of its own: the composite indexes below all start with user (each index is one more write per review).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_states",
+                             db_index=False)
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="review_states")
     state = models.PositiveSmallIntegerField(choices=FsrsState.choices, default=FsrsState.LEARNING)
     step = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -71,7 +73,9 @@ class ReviewState(models.Model):
 class ReviewLog(models.Model):
     """Append-only: one row per review; review_id lets a repeated submission be recognised."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs")
+    # No index of its own: the composite indexes below all start with user (each index is one more write per review).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs",
+                             db_index=False)
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="review_logs")
     review_id = models.UUIDField()
     rating = models.PositiveSmallIntegerField(choices=Rating.choices)
@@ -110,7 +114,9 @@ class StudyAction(models.Model):
         UNSUSPEND = "unsuspend"
         BURY = "bury"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_actions")
+    # No index of its own: the composite indexes below all start with user (each index is one more write per review).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_actions",
+                             db_index=False)
     card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     at = models.DateTimeField()

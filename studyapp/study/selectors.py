@@ -8,6 +8,7 @@ from django.db import connection
 from studyapp import rows
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
+from studyapp.cards.selectors import active_card
 from studyapp.study import scheduling
 from studyapp.study.models import FsrsOptimization, FsrsState, ReviewLog, ReviewState
 
@@ -29,28 +30,30 @@ def study_day(user, now):
 def due_load(user, card, windows, days: scheduling.StudyDays) -> scheduling.Load:
     """The user's review cards due on each study day of `windows`, and the days a sibling of `card` is due.
 
-    One fixed statement (none when there is nothing to balance): the index on (user, state, due) finds the
-    few review states in the windows; `card` itself is not counted.
+    One fixed statement (none when there is nothing to balance): one index range scan on (user, state, due)
+    from the first window's first day to the last one's last; no join (retired cards and siblings are
+    small hashed sets). `card` itself is not counted.
     """
     if not windows:
         return scheduling.NO_LOAD
-    params = {"user": user.pk, "card": card.pk, "review": FsrsState.REVIEW.value, "sibling": card.sibling_key}
+    first, last = min(w[0] for w in windows), max(w[1] for w in windows)
     adapt = connection.ops.adapt_datetimefield_value
-    ranges = []
-    for i, (first, last) in enumerate(windows):
-        params[f"from{i}"] = adapt(days.start_of(first))
-        params[f"to{i}"] = adapt(days.start_of(last + dt.timedelta(days=1)))
-        ranges.append(f"(rs.due >= %(from{i})s AND rs.due < %(to{i})s)")
-    sql = (f"SELECT rs.due, c.sibling_key = %(sibling)s FROM {ReviewState._meta.db_table} rs "
-           f"JOIN {Card._meta.db_table} c ON c.id = rs.card_id "
-           f"WHERE rs.user_id = %(user)s AND rs.state = %(review)s AND NOT rs.suspended AND rs.reps > 0 "
-           f"AND NOT c.retired AND rs.card_id <> %(card)s AND ({' OR '.join(ranges)})")
+    params = {"user": user.pk, "card": card.pk, "review": FsrsState.REVIEW.value, "sibling": card.sibling_key,
+              "from": adapt(days.start_of(first)), "to": adapt(days.start_of(last + dt.timedelta(days=1)))}
+    sql = (f"SELECT rs.due, rs.card_id IN (SELECT s.id FROM {Card._meta.db_table} s WHERE s.sibling_key = %(sibling)s) "
+           f"FROM {ReviewState._meta.db_table} rs "
+           f"WHERE rs.user_id = %(user)s AND rs.state = %(review)s AND rs.due >= %(from)s AND rs.due < %(to)s "
+           f"AND NOT rs.suspended AND rs.reps > 0 AND rs.card_id <> %(card)s "
+           f"AND rs.card_id NOT IN (SELECT r.id FROM {Card._meta.db_table} r WHERE r.retired)")
+    wanted = {first + dt.timedelta(days=i) for a, b in windows for i in range((a - first).days, (b - first).days + 1)}
     due, siblings = {}, set()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         found = cursor.fetchall()
     for moment, sibling in found:
         day = days.date_of(_datetime(moment))
+        if day not in wanted:  # between two windows
+            continue
         due[day] = due.get(day, 0) + 1
         if sibling:
             siblings.add(day)
@@ -128,7 +131,7 @@ def study_queue(user, now, *, deck=None, scope=None) -> Queue:
     elif counts["review"]:
         state_id = n["first_review"]
     elif counts["new"]:
-        queue.card = _card(n["first_new"])
+        queue.card = active_card(n["first_new"])
         return queue
     elif counts["learning"]:
         state_id = n["first_learning"]
@@ -139,13 +142,7 @@ def study_queue(user, now, *, deck=None, scope=None) -> Queue:
     return queue
 
 
-# The chosen card (and state) read with a fixed statement: studyapp/rows.py says why.
-def _card(card_id) -> Card:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {rows.columns(Card, 'c')} FROM {Card._meta.db_table} c WHERE c.id = %s", [card_id])
-        return rows.instance(Card, cursor.fetchone())
-
-
+# The chosen state with its card read with a fixed statement: studyapp/rows.py says why.
 def _state_with_card(state_id) -> tuple[ReviewState, Card]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {rows.columns(ReviewState, 'rs')}, {rows.columns(Card, 'c')} "

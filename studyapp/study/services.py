@@ -7,10 +7,11 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from studyapp import rows
 from studyapp.accounts.models import StudySettings, settings_for
 from studyapp.cards.models import Card
 from studyapp.study import optimizer, replay, scheduling
@@ -110,11 +111,9 @@ def review_submit(*, user, card, rating, now, review_id, duration_ms=None, sourc
 @transaction.atomic
 def _review_once(*, user, card, rating, now, review_id, duration_ms, source, expected_version, retention):
     # The row lock serializes every review of this card by this user (two tabs, a retried request).
-    state = ReviewState.objects.select_for_update().filter(user=user, card=card).first()
-    # Checked under the lock: a concurrent twin of this request has committed by now.
-    previous = ReviewLog.objects.filter(user=user, review_id=review_id).first()
-    if previous is not None:
-        return _replay(previous, card=card, rating=rating, duration_ms=duration_ms)
+    state, previous_id = _locked_state(user=user, card=card, review_id=review_id)
+    if previous_id is not None:  # checked under the lock: a concurrent twin of this request has committed by now
+        return _replay(ReviewLog.objects.get(pk=previous_id), card=card, rating=rating, duration_ms=duration_ms)
     if state is None:
         state = ReviewState(user=user, card=card, due=now)  # inserted below; a racing insert fails loudly
     if expected_version is not None and state.version != expected_version:
@@ -146,15 +145,49 @@ def _review_once(*, user, card, rating, now, review_id, duration_ms, source, exp
             # lapses after the 8th, for a leech brought back).
             state.leech = True
             state.suspended = True
-    state.save()
-    log = ReviewLog.objects.create(
+    if state.pk is None:
+        state.save()
+    else:
+        rows.update(state, REVIEWED_COLUMNS)
+    log = ReviewLog(
         user=user, card=card, review_id=review_id, rating=rating, reviewed_at=now, duration_ms=duration_ms,
         # null state_before marks a card's first review: a new card introduced that day
         state_before=before_full, state_after=_full_state(state), source=source,
     )
+    log.pk = rows.insert(ReviewLog, user_id=user.pk, card_id=card.pk, review_id=review_id, rating=rating,
+                         reviewed_at=now, duration_ms=duration_ms, state_before=log.state_before,
+                         state_after=log.state_after, source=source)
+    log._state.adding = False
     if source == "study":  # a quiz's reviews are the quiz's to keep: undo on the study page leaves them
-        StudyAction.objects.create(user=user, card=card, kind=StudyAction.Kind.REVIEW, at=now, review_log=log)
+        rows.insert(StudyAction, user_id=user.pk, card_id=card.pk, kind=StudyAction.Kind.REVIEW, at=now,
+                    review_log_id=log.pk, state_before=None, state_after=None)
     return ReviewResult(created=True, log=log)
+
+
+# What a review changes in a card's row (written with one fixed UPDATE: studyapp/rows.py says why).
+REVIEWED_COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses", "suspended",
+                    "leech", "buried_until", "version")
+
+
+def _locked_state(*, user, card, review_id) -> tuple[ReviewState | None, int | None]:
+    """The user's state of `card`, row-locked, and the id of a review already recorded with `review_id`.
+
+    One statement when the card has a state (every review after the first): the lock and the replay check.
+    """
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # SQLite: the write lock is the lock
+    sql = (f"SELECT {rows.columns(ReviewState, 'rs')}, (SELECT l.id FROM {ReviewLog._meta.db_table} l "
+           f"WHERE l.user_id = %s AND l.review_id = %s) FROM {ReviewState._meta.db_table} rs "
+           f"WHERE rs.user_id = %s AND rs.card_id = %s{lock}")
+    review_key = ReviewLog._meta.get_field("review_id").get_db_prep_value(review_id, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, review_key, user.pk, card.pk])
+        row = cursor.fetchone()
+    if row is None:
+        previous = ReviewLog.objects.filter(user=user, review_id=review_id).values_list("pk", flat=True).first()
+        return None, previous
+    state = rows.instance(ReviewState, row[:-1])
+    state._state.fields_cache["card"] = card
+    return state, row[-1]
 
 
 def _replay(log, *, card, rating, duration_ms):
