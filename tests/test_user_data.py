@@ -71,7 +71,7 @@ def test_export_content_is_exact(alice, bob, cards):
                  "last_login": None},
         "settings": {"timezone": "Europe/Paris", "day_starts_at": 4, "desired_retention": 0.9, "new_per_day": 15,
                      "reviews_per_day": 200, "decks": ["people", "works"], "topics": [],
-                     "quiz_counts_as_review": False},
+                     "quiz_counts_as_review": False, "fsrs_parameters": []},
         "review_states": [
             {"card": "person:victor-serge:person_who", "card_id": cards[0].pk, "state": "review", "step": None,
              "stability": 3.5, "difficulty": 5.25, "due": "2026-03-04T09:30:00+00:00",

@@ -97,6 +97,7 @@ def user_data_export(*, user: User) -> dict:
             "desired_retention": study_settings.desired_retention, "new_per_day": study_settings.new_per_day,
             "reviews_per_day": study_settings.reviews_per_day, "decks": list(study_settings.decks),
             "topics": list(study_settings.topics), "quiz_counts_as_review": study_settings.quiz_counts_as_review,
+            "fsrs_parameters": list(study_settings.fsrs_parameters),
         },
         "review_states": [
             {"card": s.card.key, "card_id": s.card_id, "state": s.get_state_display(), "step": s.step,

@@ -27,6 +27,8 @@ class ExportSettingsSerializer(serializers.Serializer):
     decks = serializers.ListField(child=serializers.CharField())
     topics = serializers.ListField(child=serializers.CharField())
     quiz_counts_as_review = serializers.BooleanField()
+    fsrs_parameters = serializers.ListField(child=serializers.FloatField(),
+                                            help_text="Your own FSRS parameters; empty: FSRS's defaults.")
 
 
 class ExportStateSerializer(serializers.Serializer):
