@@ -119,7 +119,8 @@ def test_every_signed_in_page_fits_logs_no_error_and_passes_axe(new_page, shot, 
     page.keyboard.press("Space")
     checker.check("study-answer")
     for path in ["/study/", "/study/suspended/", "/quiz/", "/quiz/history/", "/stats/", "/export/", "/settings/",
-                 "/accounts/password/change/", "/accounts/delete/", "/timeline/", "/people/", *_public_pages()[8:]]:
+                 "/settings/anki-reviews/", "/accounts/password/change/", "/accounts/delete/", "/timeline/", "/people/",
+                 *_public_pages()[8:]]:
         checker.visit(path, name=f"signed-in{path}")
 
     # A quiz of every kind: each question page, the feedback above the next, and the results.
