@@ -133,7 +133,7 @@ def test_it_imports_every_review_with_its_rating_time_and_duration(studied, alic
     assert imported_reviews(alice) == expected_reviews()
     assert (report.imported, report.already_imported, report.cards) == (10, 0, 4)
     assert (report.notes, report.our_notes, report.unknown_notes, report.unknown_reviews) == (8, 7, 1, 2)
-    assert (report.unmatched_cards, report.skipped_manual) == (0, 0)
+    assert (report.unmatched_cards, report.skipped_manual, report.skipped_previews) == (0, 0, 0)
 
 
 def test_the_format_names_are_what_anki_wrote(studied, tmp_path):
@@ -186,6 +186,21 @@ def test_it_skips_and_counts_manual_entries(studied, alice, tmp_path):
 
     assert manual == [[4, 0], [4, 0]]
     assert (report.imported, report.skipped_manual) == (10, 2)
+
+
+def test_it_skips_and_counts_previews_in_a_filtered_deck_that_does_not_reschedule(studied, alice, tmp_path):
+    cram = studied.sched.get_or_create_filtered_deck(deck_id=0)
+    cram.name, cram.config.reschedule = "Cram", False
+    cram.config.search_terms[0].search, cram.config.search_terms[0].limit = '"deck:Victor Serge::Events"', 10
+    studied.sched.add_or_update_filtered_deck(cram)
+    answer(studied, card_of(studied, EVENT, 0), HARD, T0 + 20 * DAY, 3_000)  # a preview: schedule untouched
+    entry = studied.db.first("SELECT type, ease, factor FROM revlog WHERE id = ?", T0 + 20 * DAY)
+
+    report = anki_reviews_from_package(user=alice, path=export_apkg(studied, tmp_path / "s.apkg"))
+
+    assert entry == [3, 2, 0]
+    assert (report.imported, report.skipped_previews, report.skipped_manual) == (10, 1, 0)
+    assert imported_reviews(alice) == expected_reviews()
 
 
 # --- the states recomputed ---------------------------------------------------------------------------
@@ -422,10 +437,11 @@ def test_the_command_ends_with_the_counts_as_json(studied, alice, tmp_path):
     second = run_command("--user", "alice", str(path), "--json")
 
     assert first[0] == ("Imported 10 reviews from Anki for alice (0 already here; 4 cards rescheduled). 1 of 8 notes "
-                        "are not ours and were left out (2 reviews); 0 manual or rescheduling entries skipped.")
+                        "are not ours and were left out (2 reviews); 0 manual or rescheduling entries and 0 previews "
+                        "in filtered decks skipped.")
     assert json.loads(first[-1]) == {"imported": 10, "already_imported": 0, "cards": 4, "notes": 8, "our_notes": 7,
                                      "unknown_notes": 1, "unknown_reviews": 2, "unmatched_cards": 0,
-                                     "skipped_manual": 0}
+                                     "skipped_manual": 0, "skipped_previews": 0}
     assert (json.loads(second[-1])["imported"], json.loads(second[-1])["already_imported"]) == (0, 10)
 
 
@@ -516,7 +532,8 @@ def test_the_api_imports_once(studied, alice, alice_api, tmp_path):
 
     assert first.status_code == second.status_code == 200
     assert first.json() == {"imported": 10, "already_imported": 0, "cards": 4, "notes": 8, "our_notes": 7,
-                            "unknown_notes": 1, "unknown_reviews": 2, "unmatched_cards": 0, "skipped_manual": 0}
+                            "unknown_notes": 1, "unknown_reviews": 2, "unmatched_cards": 0, "skipped_manual": 0,
+                            "skipped_previews": 0}
     assert (second.json()["imported"], second.json()["already_imported"]) == (0, 10)
 
 

@@ -105,6 +105,8 @@ class AnkiReviewsReportSerializer(serializers.Serializer):
     unmatched_cards = serializers.IntegerField(help_text="Cards of our notes with no card here (since retired).")
     skipped_manual = serializers.IntegerField(help_text="Anki entries that record no answer (set due date, forget, "
                                               "reschedule).")
+    skipped_previews = serializers.IntegerField(help_text="Answers in a filtered deck that does not reschedule "
+                                                "(left out, as Anki's FSRS leaves them out).")
 
 
 class AnkiReviewsImportView(APIView):

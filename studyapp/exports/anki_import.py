@@ -27,6 +27,7 @@ COLLECTION_FILES = ("collection.anki21b", "collection.anki21", "collection.anki2
 REVLOG_KINDS = {0: ("learning", True), 1: ("review", True), 2: ("relearning", True), 3: ("filtered", True),
                 4: ("manual", False), 5: ("rescheduled", False)}
 ANSWER_KINDS = frozenset(kind for kind, (_name, answer) in REVLOG_KINDS.items() if answer)
+FILTERED = 3
 # Anki's answer buttons (revlog ease) to our ratings: the same four, in the same order.
 RATINGS = {1: 1, 2: 2, 3: 3, 4: 4}
 MAX_DURATION_MS = 86_400_000
@@ -74,14 +75,22 @@ class RevlogEntry:
     ease: int
     kind: int
     time_ms: int
+    factor: int  # the ease factor after the answer; 0 in a filtered deck that does not reschedule
 
     @property
     def reviewed_at(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.id / 1000, tz=dt.UTC)
 
     @property
-    def is_answer(self) -> bool:
-        return self.kind in ANSWER_KINDS and self.ease in RATINGS
+    def skipped_as(self) -> str | None:
+        """Why the entry is not imported, as Anki's own FSRS leaves it out: "manual" (no answer: set due date,
+        forget, reschedule, ease 0) or "preview" (answered in a filtered deck that does not reschedule, which
+        left the card's schedule alone); None for an answer to import."""
+        if self.kind not in ANSWER_KINDS or self.ease not in RATINGS:
+            return "manual"
+        if self.kind == FILTERED and self.factor == 0:
+            return "preview"
+        return None
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,7 @@ def read_package(path) -> PackageHistory:
                 notes=dict(col.db.all("SELECT id, guid FROM notes")),
                 cards={cid: (nid, ord_) for cid, nid, ord_ in col.db.all("SELECT id, nid, ord FROM cards")},
                 revlog=[RevlogEntry(*row) for row in
-                        col.db.all("SELECT id, cid, ease, type, time FROM revlog ORDER BY id")],
+                        col.db.all("SELECT id, cid, ease, type, time, factor FROM revlog ORDER BY id")],
             )
             studied = col.db.scalar("SELECT count() FROM cards WHERE type != 0")
         finally:
@@ -172,6 +181,7 @@ class Matched:
     unknown_reviews: int  # answers given to cards of those notes
     unmatched_cards: int  # cards of our notes with no card of ours at their ordinal (e.g. a retired reverse)
     skipped_manual: int  # revlog entries that are no answer (manual, rescheduled, ease 0)
+    skipped_previews: int  # answers in a filtered deck that does not reschedule
 
 
 def match(history: PackageHistory, index: dict[tuple[str, int], int]) -> Matched:
@@ -184,10 +194,10 @@ def match(history: PackageHistory, index: dict[tuple[str, int], int]) -> Matched
         if guid in our_guids:
             card_ids[anki_id] = index.get((guid, ordinal))
             unmatched += card_ids[anki_id] is None
-    reviews, unknown_reviews, skipped = [], 0, 0
+    reviews, unknown_reviews, skipped = [], 0, {"manual": 0, "preview": 0}
     for entry in history.revlog:
-        if not entry.is_answer:
-            skipped += 1
+        if entry.skipped_as:
+            skipped[entry.skipped_as] += 1
         elif card_ids.get(entry.card_id) is not None:
             duration = entry.time_ms if 0 <= entry.time_ms <= MAX_DURATION_MS else None
             reviews.append(ImportedReview(card_id=card_ids[entry.card_id], rating=RATINGS[entry.ease],
@@ -198,4 +208,4 @@ def match(history: PackageHistory, index: dict[tuple[str, int], int]) -> Matched
     ours = sum(1 for guid in history.notes.values() if guid in our_guids)
     return Matched(reviews=reviews, notes=len(history.notes), our_notes=ours,
                    unknown_notes=len(history.notes) - ours, unknown_reviews=unknown_reviews,
-                   unmatched_cards=unmatched, skipped_manual=skipped)
+                   unmatched_cards=unmatched, skipped_manual=skipped["manual"], skipped_previews=skipped["preview"])

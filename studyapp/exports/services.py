@@ -30,6 +30,7 @@ class AnkiImportReport:
     unknown_reviews: int  # their reviews
     unmatched_cards: int  # cards of our notes with no card here (a reverse card since retired)
     skipped_manual: int  # Anki entries that record no answer (set due date, forget, reschedule)
+    skipped_previews: int  # answers in a filtered deck that does not reschedule (Anki's FSRS leaves them out too)
 
     def as_dict(self):
         return asdict(self)
@@ -47,6 +48,7 @@ def anki_reviews_from_package(*, user, path) -> AnkiImportReport:
         imported=result.imported, already_imported=result.already_imported, cards=result.cards, notes=matched.notes,
         our_notes=matched.our_notes, unknown_notes=matched.unknown_notes, unknown_reviews=matched.unknown_reviews,
         unmatched_cards=matched.unmatched_cards, skipped_manual=matched.skipped_manual,
+        skipped_previews=matched.skipped_previews,
     )
 
 

@@ -70,6 +70,9 @@ def import_summary(report: AnkiImportReport) -> str:
     if report.skipped_manual:
         text += (f" {report.skipped_manual} entr{'ies' if report.skipped_manual != 1 else 'y'} that record no "
                  "answer (set due date, forget, reschedule) were skipped.")
+    if report.skipped_previews:
+        text += (f" {report.skipped_previews} answer{'s' * (report.skipped_previews != 1)} in filtered decks that do "
+                 "not reschedule were skipped.")
     return text
 
 

@@ -35,7 +35,8 @@ class Command(BaseCommand):
             f"({report.already_imported} already here; {report.cards} card{'s' * (report.cards != 1)} rescheduled). "
             f"{report.unknown_notes} of {report.notes} notes are not ours and were left out"
             f"{f' ({report.unknown_reviews} reviews)' if report.unknown_reviews else ''}; "
-            f"{report.skipped_manual} manual or rescheduling entries skipped."
+            f"{report.skipped_manual} manual or rescheduling entries and {report.skipped_previews} previews in "
+            "filtered decks skipped."
         )
         if as_json:
             self.stdout.write(json.dumps(report.as_dict()))
