@@ -208,7 +208,9 @@ def test_typed_questions_accept_their_own_answers_and_do_not_show_them(base, dat
                                        near_misses=question.solution["near_misses"]).correct
 
 
-@PROPERTY_SETTINGS
+# Most anchors make no order question (their neighbours in time are too few or too close): 100 questions checked
+# cost about 300 draws, as many as the other properties make.
+@settings(PROPERTY_SETTINGS, max_examples=100)
 @given(data=st.data())
 def test_order_questions_have_four_untied_events(base, data):
     pool, cards = base
