@@ -188,6 +188,19 @@ def test_the_balancer_picks_the_least_loaded_day_then_the_nearest_to_the_fuzzed_
     assert scheduling.balanced_day(9, 13, fuzzed=9, today=today, load=siblings) == 11  # no sibling that day
 
 
+def test_with_no_load_the_balancer_keeps_the_fuzzed_day_as_ranking_every_day_would():
+    today = dt.date(2026, 1, 5)
+    far = scheduling.Load(due={today + dt.timedelta(days=10_000): 1})  # a load no range reaches: every day ranked
+    cases = [(lower, upper, fuzzed) for lower in range(1, 30) for upper in range(lower, lower + 40, 3)
+             for fuzzed in range(lower - 2, upper + 3)]
+
+    fast = [scheduling.balanced_day(lower, upper, fuzzed=fuzzed, today=today, load=scheduling.NO_LOAD)
+            for lower, upper, fuzzed in cases]
+
+    assert fast == [scheduling.balanced_day(lower, upper, fuzzed=fuzzed, today=today, load=far)
+                    for lower, upper, fuzzed in cases]
+
+
 CARDS = 20
 FIXED_IDS = 900_001  # see the year-long test below
 CLOCK = [(6, 5), (9, 40), (13, 15), (17, 0), (21, 30), (23, 55), (2, 30)]  # 02:30 is still the same study day

@@ -188,6 +188,11 @@ def balanced_day(lower: int, upper: int, *, fuzzed: int, today: dt.date, load: L
     closest to the card's own fuzzed interval; the shorter interval. Deterministic: the same load and
     card give the same day, so the button shows what it will do.
     """
+    if not load.due and not load.sibling_days:
+        # Nothing to balance: the nearest day to the fuzzed one, without ranking every day of a range that
+        # spans weeks for a long interval (what a replay of years of history would otherwise do per answer).
+        return min(max(fuzzed, lower), upper)
+
     def rank(days):
         day = today + dt.timedelta(days=days)
         return day in load.sibling_days, load.due.get(day, 0), abs(days - fuzzed), days
