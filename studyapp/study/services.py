@@ -532,6 +532,12 @@ def fsrs_optimize(*, user, now, run: FsrsOptimization | None = None) -> FsrsOpti
         run.log_loss_after, run.rmse_after = found.after.log_loss, found.after.rmse_bins
         if found.better and list(found.parameters) != current:
             adopted = list(found.parameters)
+    elif len(items):
+        # Nothing fitted, so nothing to hold out: the parameters in use (never fitted to these reviews below the
+        # minimum) are scored on every review, before and after alike, as the --json contract has floats.
+        scores = optimizer.evaluate(current, items)
+        run.log_loss_before = run.log_loss_after = scores.log_loss
+        run.rmse_before = run.rmse_after = scores.rmse_bins
     in_use = adopted if adopted is not None else current
     limits = fsrs_limits(user)
     started = time.perf_counter()
