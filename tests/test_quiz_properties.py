@@ -209,8 +209,11 @@ def test_typed_questions_accept_their_own_answers_and_do_not_show_them(base, dat
 
 
 # Most anchors make no order question (their neighbours in time are too few or too close): 100 questions checked
-# cost about 300 draws, as many as the other properties make.
-@settings(PROPERTY_SETTINGS, max_examples=100)
+# cost about 300 draws, as many as the other properties make. So many draws are retried that Hypothesis's early
+# "filtering too much" check would fail about one run in 140; without it, a run with no question at all still fails
+# (Unsatisfiable).
+@settings(PROPERTY_SETTINGS, max_examples=100,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_order_questions_have_four_untied_events(base, data):
     pool, cards = base
