@@ -141,7 +141,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters sent apart from the statement text, so psycopg prepares a statement run often (its fifth run
     # on a connection) and PostgreSQL stops planning it afresh: the study queue's statement took 0.4-0.5 ms
     # to plan on every request. Needs session pooling if a pooler sits in front (see the README).
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent web users: WAL lets readers run beside a writer, and IMMEDIATE transactions take
     # the write lock up front so writers queue on the busy timeout instead of failing with
