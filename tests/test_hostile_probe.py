@@ -16,9 +16,9 @@ from rest_framework.test import APIClient
 
 from studyapp.accounts.models import StudySettings
 from studyapp.accounts.services import token_for
-from studyapp.cards.generation import TOPICS
 from studyapp.study import services
 from studyapp.study.models import ReviewLog, ReviewState
+from studyapp.topics import TOPICS
 from tests.builders import make_cards
 from tests.conftest import PASSWORD
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from studyapp.cards.models import Card
 from studyapp.study.models import ReviewState
-from tests.test_study import make_cards
+from tests.builders import make_cards
 
 # Inside a test every transaction is a savepoint, and SAVEPOINT/RELEASE are counted as queries;
 # in production a request's transaction adds none. The budgets below count them anyway.

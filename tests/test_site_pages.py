@@ -9,9 +9,9 @@ from django.urls import path
 
 from studyapp.accounts.forms import PERIOD_TOPICS, StudySettingsForm
 from studyapp.accounts.models import StudySettings
-from studyapp.cards.generation import TOPICS
 from studyapp.facts import timeline
 from studyapp.facts.selectors import search
+from studyapp.topics import TOPICS
 from tests.conftest import PASSWORD
 
 

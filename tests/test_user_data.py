@@ -13,8 +13,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from studyapp.accounts.models import settings_for
-from studyapp.accounts.services import WrongPassword, token_for, user_data_export, user_delete
+from studyapp.accounts.services import WrongPassword, token_for, user_delete
 from studyapp.cards.models import Card
+from studyapp.exports.userdata import user_data_export
 from studyapp.quiz.models import Quiz, QuizAnswer, QuizQuestion
 from studyapp.study.models import ReviewLog, ReviewState
 from tests.builders import make_card

@@ -5,8 +5,8 @@ from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
 
 from studyapp.accounts.models import DECKS, StudySettings
-from studyapp.cards.generation import PERIODS as TOPIC_SPANS
 from studyapp.facts.timeline import PERIODS
+from studyapp.topics import PERIODS as TOPIC_SPANS
 
 ZONES = sorted(zoneinfo.available_timezones())
 

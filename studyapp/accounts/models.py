@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from studyapp.decks import DECKS
+from studyapp.topics import TOPICS
 
 
 def validate_timezone(value):
@@ -32,8 +33,6 @@ def validate_decks(value):
 
 
 def validate_topics(value):
-    from studyapp.cards.generation import TOPICS  # the periods cards are filed under
-
     _validate_choices(value, TOPICS, "topics", allow_empty=True)
 
 

@@ -9,7 +9,6 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("login/", auth_views.LoginView.as_view(), name="login"),  # failures locked out by django-axes
     path("logout/", views.LogoutView.as_view(), name="logout"),
-    path("data/", views.data_download, name="account-data"),
     path("delete/", views.account_delete, name="account-delete"),
     path("password/change/", login_required(throttle_posts(PASSWORD_CHECK)(auth_views.PasswordChangeView.as_view())),
          name="password_change"),

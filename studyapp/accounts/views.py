@@ -1,11 +1,8 @@
-import json
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -17,7 +14,6 @@ from studyapp.accounts.services import (
     SETTINGS_FIELDS,
     WrongPassword,
     settings_update,
-    user_data_export,
     user_delete,
     user_signup,
 )
@@ -65,18 +61,6 @@ def study_settings(request):
         messages.success(request, "Settings saved.")
         return redirect("study-settings")
     return render(request, "accounts/settings.html", {"form": form})
-
-
-@login_required
-@require_http_methods(["GET"])
-def data_download(request):
-    """"Download my data": every row that is the user's, as one JSON file."""
-    data = user_data_export(user=request.user)
-    response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False) + "\n",
-                            content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="studyapp-data-{request.user.pk}.json"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required

@@ -8,7 +8,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from studyapp.accounts.services import WrongPassword, user_data_export, user_delete
+from studyapp.accounts.services import WrongPassword, user_delete
+from studyapp.exports.userdata import user_data_export
 
 
 class ExportUserSerializer(serializers.Serializer):

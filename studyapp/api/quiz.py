@@ -10,6 +10,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from studyapp.converters import MAX_ID
+from studyapp.facts.selectors import UnknownScope, parse_scope
 from studyapp.quiz.building import QUESTION_KINDS
 from studyapp.quiz.models import QuizDeck, QuizMode
 from studyapp.quiz.selectors import get_quiz_for_user, quiz_history
@@ -37,8 +38,6 @@ class QuizCreateSerializer(serializers.Serializer):
         "or period:<slug> (before-1917, 1917-1921, 1922-1935, 1936-1947, after-1947)."))
 
     def validate_scope(self, value):
-        from studyapp.facts.selectors import UnknownScope, parse_scope
-
         try:
             return parse_scope(*parse(value)).sibling_keys
         except UnknownScope as error:

@@ -12,11 +12,11 @@ from rest_framework.views import APIView
 from studyapp.accounts.models import DECKS, StudySettings, settings_for
 from studyapp.accounts.services import settings_update
 from studyapp.cards import selectors as cards
-from studyapp.cards.generation import TOPICS
 from studyapp.converters import MAX_ID
 from studyapp.study import scheduling, services
 from studyapp.study.models import ReviewState
 from studyapp.study.selectors import interval_preview, owned_state, study_queue
+from studyapp.topics import TOPICS
 
 
 def active_card(card_id):

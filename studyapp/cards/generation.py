@@ -22,18 +22,7 @@ from dataclasses import dataclass, field
 from studyapp.cards import text
 from studyapp.facts.timeline import end_of
 from studyapp.refs import ref
-
-# Period tags, so a student can study one stretch of Serge's life at a time. ASCII hyphens: the tags are
-# matched inside JSON text, which SQLite stores \u-escaped and PostgreSQL does not.
-PERIODS = (
-    (None, 1904, "before 1905"),
-    (1905, 1916, "1905-1916"),
-    (1917, 1921, "1917-1921"),
-    (1922, 1935, "1922-1935"),
-    (1936, 1947, "1936-1947"),
-    (1948, None, "after 1947"),
-)
-TOPICS = tuple(label for _, _, label in PERIODS)
+from studyapp.topics import PERIODS, TOPICS
 
 KIND_NAMES = {
     "novel": "a novel", "memoir": "a memoir", "history": "a history", "non-fiction": "a work of non-fiction",

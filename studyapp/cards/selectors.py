@@ -6,9 +6,10 @@ from django.db import connection
 from django.db.models import Prefetch, Q
 
 from studyapp import rows
-from studyapp.cards.generation import TOPICS, Cite, EventFact, PersonFact, Version, WorkFact
+from studyapp.cards.generation import Cite, EventFact, PersonFact, Version, WorkFact
 from studyapp.cards.models import Card, CardKind, Deck
 from studyapp.facts.models import Citation, Event, Person, Work
+from studyapp.topics import TOPICS
 
 
 def _versions(fact):

@@ -2,9 +2,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from studyapp.cards.generation import TOPICS
 from studyapp.cards.models import CardKind, Deck
 from studyapp.cards.selectors import browse_cards
+from studyapp.topics import TOPICS
 
 PAGE_SIZE = 50
 

@@ -1,5 +1,8 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +13,7 @@ from studyapp.exports.anki_import import AnkiPackageError, PackageTooLarge
 from studyapp.exports.forms import DECK_LABELS, AnkiReviewsForm, ExportForm
 from studyapp.exports.selectors import export_cards, export_file
 from studyapp.exports.services import AnkiImportReport, anki_reviews_from_upload
+from studyapp.exports.userdata import user_data_export
 
 
 def download_response(file) -> HttpResponse:
@@ -95,3 +99,15 @@ def anki_reviews_page(request):
         else:
             status = 400
     return render(request, "exports/anki_reviews.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET"])
+def data_download(request):
+    """"Download my data": every row that is the user's, as one JSON file."""
+    data = user_data_export(user=request.user)
+    response = HttpResponse(json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False) + "\n",
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="studyapp-data-{request.user.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
