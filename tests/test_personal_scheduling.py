@@ -86,9 +86,9 @@ def test_too_little_history_keeps_the_parameters_and_says_how_many_more(alice):
     # Nothing fitted: the defaults scored on every review, the same before and after.
     assert run.log_loss_before == run.log_loss_after and 0 < run.log_loss_before < 1
     assert fresh(alice).fsrs_parameters == []
-    with pytest.raises(services.NotEnoughReviews, match=f"{optimizer.MIN_REVIEWS - count} more are needed"):
-        services.fsrs_optimize_request(user=alice, now=NOW)
-    assert FsrsOptimization.objects.filter(user=alice).count() == 1  # only the direct run above
+    # The advisor works without a fit: the defaults' optimal retention and the year at each retention.
+    assert optimizer.RETENTIONS[0] <= run.optimal_retention <= optimizer.RETENTIONS[-1]
+    assert [point["retention"] for point in run.simulation] == list(optimizer.RETENTIONS)
 
 
 def test_the_request_queues_one_run_at_a_time(alice, settings):
@@ -239,12 +239,16 @@ def test_the_api_says_404_before_any_run(alice_api):
     assert response.status_code == 404
 
 
-def test_the_api_says_400_with_too_little_history(alice_api):
+def test_with_too_little_history_the_api_fits_nothing_but_suggests_a_retention(alice, alice_api):
     response = alice_api.post("/api/settings/optimize/")
-    assert response.status_code == 400
-    assert response.json()["errors"] == {"reviews": [
-        f"0 reviews so far; {optimizer.MIN_REVIEWS} more are needed before FSRS can be fitted to your history "
-        f"(at least {optimizer.MIN_REVIEWS})"]}
+    assert response.status_code == 202
+    body = response.json()
+    assert (body["status"], body["adopted"], body["reviews"], body["needed"]) == (
+        "done", False, 0, optimizer.MIN_REVIEWS)
+    assert (body["log_loss_before"], body["parameters_in_use"]) == (None, [])  # no reviews: nothing to score
+    assert optimizer.RETENTIONS[0] <= body["optimal_retention"] <= optimizer.RETENTIONS[-1]
+    assert [point["retention"] for point in body["simulation"]] == list(optimizer.RETENTIONS)
+    assert fresh(alice).fsrs_parameters == []
 
 
 def test_the_api_refuses_a_body_and_a_reschedule_without_own_parameters(alice_api):
@@ -294,8 +298,16 @@ def test_the_settings_page_says_how_many_more_reviews_are_needed(client, alice):
     page = client.get("/settings/").content.decode()
     assert f"<strong>{optimizer.MIN_REVIEWS} more</strong>" in page
     assert "Optimize my scheduling</button>" not in page
+    assert "Suggest a desired retention</button>" in page
+    charts_before = page.count("<svg")
     response = client.post("/settings/optimize/", follow=True)
-    assert "Not yet: 0 reviews so far" in response.content.decode()
+    page = response.content.decode()
+    run = FsrsOptimization.objects.get(user=alice)
+    assert "Working on it" in page and "0 reviews: too few to fit; parameters kept." in page
+    assert f"Suggested for you: <strong>{run.optimal_retention:.2f}</strong>" in page
+    assert '<table id="optimize-scores">' not in page  # no fit, no scores
+    # The two charts of the year (each drawn wide and for phones) and their table.
+    assert page.count("<svg") == charts_before + 4 and page.count('id="simulation-table"') == 1
 
 
 def test_the_settings_page_optimizes_and_shows_scores_suggestion_and_charts(client, alice):

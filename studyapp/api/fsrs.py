@@ -63,19 +63,19 @@ class OptimizeView(APIView):
 
     @extend_schema(request=None,
                    responses={202: OptimizationSerializer,
-                              400: OpenApiResponse(description="Too few reviews yet (`reviews` says how many more)."),
+                              400: OpenApiResponse(description="The request had a body (it takes none)."),
                               409: OpenApiResponse(OptimizationSerializer, description="A run is already under way.")},
                    summary="Optimize my scheduling",
-                   description=f"Fits FSRS to your review history in the background (at least "
-                               f"{optimizer.MIN_REVIEWS} reviews), scores the fit against the parameters in use on "
-                               f"held-out reviews, and adopts it only if it predicts them better.")
+                   description=f"Fits FSRS to your review history in the background, scores the fit against the "
+                               f"parameters in use on held-out reviews, and adopts it only if it predicts them "
+                               f"better; then suggests a desired retention and simulates the next year at each. "
+                               f"Below {optimizer.MIN_REVIEWS} reviews nothing is fitted (`needed` says how many "
+                               f"more) and the suggestion and simulation use the parameters in use.")
     def post(self, request):
         if request.data:
             raise ValidationError({"non_field_errors": ["this request takes no body"]})
         try:
             run = services.fsrs_optimize_request(user=request.user, now=timezone.now())
-        except services.NotEnoughReviews as error:
-            raise ValidationError({"reviews": [str(error)]}) from None
         except services.OptimizationPending as pending:
             return Response(OptimizationSerializer(optimization_payload(pending.args[0], request.user)).data,
                             status=status.HTTP_409_CONFLICT)

@@ -21,12 +21,10 @@ PANEL = "/settings/#personal-scheduling"
 def optimize(request):
     try:
         services.fsrs_optimize_request(user=request.user, now=timezone.now())
-    except services.NotEnoughReviews as error:
-        messages.error(request, f"Not yet: {error}.")
     except services.OptimizationPending:
         messages.info(request, "Your scheduling is already being optimized.")
     else:
-        messages.success(request, "Optimizing your scheduling: the result appears below when it is ready.")
+        messages.success(request, "Working on it: the result appears below when it is ready.")
     return redirect(PANEL)
 
 

@@ -402,7 +402,7 @@ def anki_reviews_import(*, user, reviews) -> ReviewsImported:
     days = study_days(user)
     recomputed = 0
     for card_ids in _chunks(sorted(by_card)):
-        rows = {row.card_id: row for row in ReviewState.objects.select_for_update().filter(user=user,
+        locked = {row.card_id: row for row in ReviewState.objects.select_for_update().filter(user=user,
                                                                                           card_id__in=card_ids)}
         logs = {}
         for log in ReviewLog.objects.filter(user=user, card_id__in=card_ids).order_by("reviewed_at", "pk"):
@@ -410,7 +410,7 @@ def anki_reviews_import(*, user, reviews) -> ReviewsImported:
         states, created, changed = [], [], []
         for card_id in card_ids:
             state, new_logs, changed_logs = _reimport_card(
-                user=user, card_id=card_id, row=rows.get(card_id), logs=logs.get(card_id, []), new=by_card[card_id],
+                user=user, card_id=card_id, row=locked.get(card_id), logs=logs.get(card_id, []), new=by_card[card_id],
                 retention=prefs.desired_retention, parameters=prefs.fsrs_parameters, days=days)
             states.append(state)
             created += new_logs
@@ -483,15 +483,6 @@ class OptimizationPending(Exception):
     """A run of the optimizer is already queued or running for this user (the run is the argument)."""
 
 
-class NotEnoughReviews(Exception):
-    """Too few reviews to fit FSRS yet."""
-
-    def __init__(self, reviews: int):
-        self.reviews, self.needed = reviews, optimizer.MIN_REVIEWS - reviews
-        super().__init__(f"{reviews} reviews so far; {self.needed} more are needed before FSRS can be fitted to "
-                         f"your history (at least {optimizer.MIN_REVIEWS})")
-
-
 def fsrs_limits(user) -> optimizer.Limits:
     """What the simulator takes of the user: the cards of their decks and their daily limits."""
     prefs = settings_for(user)
@@ -515,9 +506,9 @@ def fsrs_optimize(*, user, now, run: FsrsOptimization | None = None) -> FsrsOpti
     run.status, run.parameters_before, run.error = FsrsOptimization.Status.RUNNING, current, ""
     run.save()
     timings, started = {}, time.perf_counter()
-    rows = ReviewLog.objects.filter(user=user).order_by("reviewed_at", "pk").values_list("card_id", "reviewed_at",
+    history = ReviewLog.objects.filter(user=user).order_by("reviewed_at", "pk").values_list("card_id", "reviewed_at",
                                                                                          "rating")
-    reviews = [optimizer.Review(card_id, at, rating) for card_id, at, rating in rows.iterator(chunk_size=5000)]
+    reviews = [optimizer.Review(card_id, at, rating) for card_id, at, rating in history.iterator(chunk_size=5000)]
     items = optimizer.training_items(reviews, study_days(user))
     timings["read"] = time.perf_counter() - started
     run.reviews, run.items = len(reviews), len(items)
@@ -573,13 +564,11 @@ def fsrs_optimize_task(optimization_id: int) -> None:
 def fsrs_optimize_request(*, user, now) -> FsrsOptimization:
     """Queue a run of the optimizer for the user (the settings page's button, the API); one at a time.
 
-    Raises NotEnoughReviews below optimizer.MIN_REVIEWS, and OptimizationPending with the run already queued
-    or running. The task row is written in the same transaction, so the worker sees the run only once it is
-    committed.
+    Below optimizer.MIN_REVIEWS the run fits nothing (it records how many more reviews are needed) but still
+    suggests a desired retention and simulates the year for the parameters in use, so a new user gets the
+    retention advisor too. Raises OptimizationPending with the run already queued or running. The task row
+    is written in the same transaction, so the worker sees the run only once it is committed.
     """
-    reviews = ReviewLog.objects.filter(user=user).count()
-    if reviews < optimizer.MIN_REVIEWS:
-        raise NotEnoughReviews(reviews)
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()  # one request at a time per user
     pending = FsrsOptimization.objects.filter(user=user, status__in=[FsrsOptimization.Status.QUEUED,
                                                                      FsrsOptimization.Status.RUNNING]).first()
@@ -607,9 +596,9 @@ def cards_reschedule(*, user) -> Rescheduled:
     """
     prefs = settings_for(user)
     days = study_days(user)
-    rows = {row.card_id: row for row in ReviewState.objects.select_for_update().filter(user=user, reps__gt=0)}
+    states = {row.card_id: row for row in ReviewState.objects.select_for_update().filter(user=user, reps__gt=0)}
     answers: dict[int, list[replay.Answer]] = {}
-    logs = ReviewLog.objects.filter(user=user, card_id__in=list(rows)).order_by("reviewed_at", "pk")
+    logs = ReviewLog.objects.filter(user=user, card_id__in=list(states)).order_by("reviewed_at", "pk")
     for card_id, rating, at in logs.values_list("card_id", "rating", "reviewed_at").iterator(chunk_size=5000):
         answers.setdefault(card_id, []).append(replay.Answer(rating, at))
     changed = []
@@ -617,7 +606,7 @@ def cards_reschedule(*, user) -> Rescheduled:
         final = replay.final_state(replay.replay(card_answers, card_id=card_id, days=days,
                                                  desired_retention=prefs.desired_retention,
                                                  parameters=prefs.fsrs_parameters))
-        row = rows[card_id]
+        row = states[card_id]
         if scheduling.Snapshot.of(row) != final.snapshot:
             for name, value in final.snapshot.__dict__.items():
                 setattr(row, name, value)
