@@ -7,16 +7,20 @@ This is the one place that orchestrates them, so facts never imports cards or qu
 from django.db import transaction
 
 from studyapp.cards.services import sync_cards
+from studyapp.facts.models import SERGE
 from studyapp.facts.services import LoadReport, write_facts
 from studyapp.quiz.selectors import forget_fact_pool
 
 
-def load_facts(*, paths, full=True, sources_dir=None, now=None) -> LoadReport:
-    """Validate and write every fixture file, then regenerate the cards. A full load (every file) also removes
-    facts that are gone; their cards are retired, never deleted, so review history survives."""
+def load_facts(*, paths, collection=SERGE, full=True, sources_dir=None, now=None, about=None) -> LoadReport:
+    """Validate and write fixture files into one collection (by key; created on its first load, `about` giving
+    its title, description and visibility), then regenerate its cards. A full load (every file of the
+    collection) also removes its facts that are gone; their cards are retired, never deleted, so review
+    history survives."""
     with transaction.atomic():
-        report = write_facts(paths=paths, full=full, sources_dir=sources_dir)
-        report.cards = sync_cards(now=now)
+        target, report = write_facts(paths=paths, collection=collection, about=about, full=full,
+                                     sources_dir=sources_dir)
+        report.cards = sync_cards(collection=target, now=now)
         # Quizzes draw distractors from a cached copy of the base: drop it once this load is committed.
         transaction.on_commit(forget_fact_pool)
     return report

@@ -32,7 +32,8 @@ def charlie(db):
 
 
 def fact_base_models():
-    """The tables load_facts writes: the facts (with their many-to-many tables) and the cards made from them."""
+    """The tables load_facts writes: the facts (with their many-to-many tables) and the cards made from them. The
+    collections (the built-in `serge` one, made by the migrations) come first."""
     from django.apps import apps
 
     return [model for label in ("facts", "cards")
@@ -59,10 +60,13 @@ def restore_fact_base(rows):
     from django.core.management.color import no_style
     from django.db import connection
 
+    from studyapp.facts.models import Collection
     from studyapp.quiz.selectors import forget_fact_pool
 
     for model, values in rows:
-        model.objects.bulk_create([model(**row) for row in copy.deepcopy(values)])
+        # The migrations' `serge` collection is in every test database, unless a transactional test emptied it.
+        model.objects.bulk_create([model(**row) for row in copy.deepcopy(values)],
+                                  ignore_conflicts=model is Collection)
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), [model for model, _ in rows]):
             cursor.execute(statement)

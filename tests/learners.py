@@ -97,11 +97,14 @@ def store_reviews(user, reviews: list[Review], *, prefix: str = "learner") -> di
     import uuid
 
     from studyapp.cards.models import Card
+    from studyapp.facts.models import serge_collection_id
     from studyapp.study.models import ReviewLog
     from tests.builders import card
 
     ids = sorted({review.card_id for review in reviews})
-    cards = Card.objects.bulk_create(card(f"person:{prefix}{i}:person_who", now=START) for i in ids)
+    collection_id = serge_collection_id()
+    cards = Card.objects.bulk_create(card(f"person:{prefix}{i}:person_who", now=START, collection_id=collection_id)
+                                     for i in ids)
     pk = {i: made.pk for i, made in zip(ids, cards, strict=True)}
     ReviewLog.objects.bulk_create(
         (ReviewLog(user=user, card_id=pk[r.card_id], review_id=uuid.UUID(int=n + 1), rating=r.rating,

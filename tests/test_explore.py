@@ -238,18 +238,20 @@ def _grow(base_cards, alice, now):
     serge = Person.objects.get(key="victor-serge")
     work = Work.objects.get(key="witness-to-the-german-revolution")
     for i in range(40):
-        person = Person.objects.create(key=f"extra-{i}", name=f"Extra {i}", description=f"Someone {i}.")
+        person = Person.objects.create(key=f"extra-{i}", name=f"Extra {i}", description=f"Someone {i}.",
+                                       collection=serge.collection)
         extra_work = Work.objects.create(key=f"extra-work-{i}", title=f"Extra work {i}", author=serge, year=1920,
-                                         kind="novel")
+                                         kind="novel", collection=serge.collection)
         event = Event.objects.create(key=f"extra-event-{i}", when="1920", date=dt.date(1920, 1, 1), precision="year",
-                                     description=f"Serge does thing {i}.")
+                                     description=f"Serge does thing {i}.", collection=serge.collection)
         event.people.set([serge, person])
         event.works.set([work, extra_work])
         for fact in ({"person": person}, {"work": extra_work}, {"event": event}, {"person": serge}):
             Citation.objects.create(source=source, quote="Serge died in 1947", position=100 + i, **fact)
     from studyapp.cards.services import sync_cards
+    from studyapp.facts.models import Collection
 
-    sync_cards(now=now)
+    sync_cards(collection=Collection.objects.get(key="serge"), now=now)
     for card in Card.objects.filter(sibling_key__startswith="event:extra-event-")[:20]:
         _review(alice, card, 3, now - dt.timedelta(days=3))
 

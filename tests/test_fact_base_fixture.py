@@ -4,7 +4,7 @@ import datetime as dt
 
 from studyapp.cards.models import Card
 from studyapp.content import load_facts
-from studyapp.facts.models import Citation, Event, Person, Source, Work
+from studyapp.facts.models import Citation, Collection, Event, Person, Source, Work
 from studyapp.quiz.selectors import fact_pool
 from tests.conftest import ROOT
 
@@ -26,12 +26,12 @@ def test_rows_written_after_the_copy_get_new_primary_keys(facts):
     now = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
     card = Card.objects.create(key="person:nobody:person_who", fact_type="person", fact_key="nobody",
                                sibling_key="person:nobody", kind="person_who", deck="people", prompt="?", answer="!",
-                               created_at=now, updated_at=now)
-    source = Source.objects.create(key="new.txt", title="New")
+                               created_at=now, updated_at=now, collection=Collection.objects.get(key="serge"))
+    source = Source.objects.create(key="new.txt", title="New", collection=card.collection)
     serge = Person.objects.get(key="victor-serge")
     citation = Citation.objects.create(source=source, person=serge, quote="new")
     event = Event.objects.create(key="new-event", when="1920", date=dt.date(1920, 1, 1), precision="year",
-                                 description="Something new.")
+                                 description="Something new.", collection=card.collection)
     event.people.add(serge)
     new = (card, source, citation, event, Event.people.through.objects.get(event=event))
     assert [row.pk > highest[type(row)] for row in new] == [True] * len(new)

@@ -3,6 +3,7 @@
 from django.db import models
 
 from studyapp.decks import DECKS
+from studyapp.facts.models import SERGE, Collection
 
 # The Django choices of studyapp.decks.DECKS (the one definition), for the column and the admin.
 Deck = models.TextChoices("Deck", [(deck.upper(), deck) for deck in DECKS])
@@ -26,12 +27,24 @@ class CardQuerySet(models.QuerySet):
         """Cards that can be studied, quizzed and exported: not retired."""
         return self.filter(retired=False)
 
+    def in_collections(self, collections):
+        """Cards of these collections (Collection rows or primary keys)."""
+        return self.filter(collection__in=collections)
+
     def in_decks(self, decks):
         return self.filter(deck__in=decks) if decks else self
 
 
+def collection_card_key(collection_key: str, key: str) -> str:
+    """A card key (or sibling key) within its collection: the Serge base's as they always were (its Anki GUIDs
+    derive from them), any other collection's prefixed with the collection key, so keys stay unique."""
+    return key if collection_key == SERGE else f"{collection_key}/{key}"
+
+
 class Card(models.Model):
-    key = models.CharField(max_length=200, unique=True, help_text="fact type:fact key:kind; never from text")
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="cards")
+    key = models.CharField(max_length=200, unique=True,
+                           help_text="[collection/]fact type:fact key:kind; never from text")
     fact_type = models.CharField(max_length=10)  # person, work, event
     fact_key = models.CharField(max_length=120)
     sibling_key = models.CharField(max_length=140, db_index=True,
@@ -57,6 +70,7 @@ class Card(models.Model):
         ordering = ["id"]
         indexes = [
             models.Index(fields=["fact_type", "fact_key"], name="card_fact_idx"),
+            models.Index(fields=["collection", "retired"], name="card_collection_idx"),
             models.Index(fields=["deck", "retired"], name="card_deck_idx"),
         ]
 

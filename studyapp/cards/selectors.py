@@ -19,10 +19,15 @@ def _versions(fact):
     )
 
 
-def fact_snapshots():
-    """The fact base as plain, immutable snapshots for the pure generator (a fixed number of queries)."""
+def fact_snapshots(collection=None):
+    """The fact base (one collection's, given a Collection or its primary key; else every collection's) as
+    plain, immutable snapshots for the pure generator (a fixed number of queries)."""
     cites = Prefetch("citations", queryset=Citation.objects.select_related("source"))
-    events = list(Event.objects.prefetch_related(cites, "people"))
+
+    def of(model):
+        return model.objects.filter(collection=collection) if collection is not None else model.objects.all()
+
+    events = list(of(Event).prefetch_related(cites, "people"))
     years_of = {}
     for event in events:
         for person in event.people.all():
@@ -31,7 +36,7 @@ def fact_snapshots():
         PersonFact(key=p.key, name=p.name, aliases=tuple(p.aliases), description=p.description,
                    versions=_versions(p), years=tuple(sorted(years_of.get(p.pk, ()))), weight=p.weight,
                    roles=tuple(p.roles), dispute_note=p.dispute_note)
-        for p in Person.objects.prefetch_related(cites)
+        for p in of(Person).prefetch_related(cites)
     ]
     works = [
         WorkFact(key=w.key, title=w.title, aliases=tuple(w.aliases), kind=w.kind, year=w.year,
@@ -39,7 +44,7 @@ def fact_snapshots():
                  author_aliases=tuple(w.author.aliases) if w.author else (), versions=_versions(w),
                  weight=w.weight, description=w.description, coauthors=tuple(c.name for c in w.coauthors.all()),
                  dispute_note=w.dispute_note, author_key=w.author.key if w.author else None)
-        for w in Work.objects.select_related("author").prefetch_related(cites, "coauthors")
+        for w in of(Work).select_related("author").prefetch_related(cites, "coauthors")
     ]
     event_facts = [
         EventFact(key=e.key, when=e.when, date=e.date, precision=e.precision, description=e.description,

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from studyapp.cards.generation import generate_cards
-from studyapp.cards.models import Card
+from studyapp.cards.models import Card, collection_card_key
 from studyapp.cards.selectors import fact_snapshots
 
 SYNCED_FIELDS = ("fact_type", "fact_key", "kind", "deck", "prompt", "answer", "accepted", "topics", "citations",
@@ -12,22 +12,25 @@ SYNCED_FIELDS = ("fact_type", "fact_key", "kind", "deck", "prompt", "answer", "a
 
 
 @transaction.atomic
-def sync_cards(*, now=None) -> dict:
-    """Make the card table match the fact base: create, update in place by key, retire what is gone.
+def sync_cards(*, collection, now=None) -> dict:
+    """Make the collection's cards match its facts: create, update in place by key, retire what is gone.
 
     Cards are never deleted: a retired card keeps every user's review history and comes back to life,
     progress intact, if its fact returns.
     """
     now = now or timezone.now()
-    specs = {spec.key: spec for spec in generate_cards(*fact_snapshots())}
-    existing = {card.key: card for card in Card.objects.all()}
+    # The generator's rules (ambiguity, giveaways, significance) look at one collection's facts at a time.
+    specs = {collection_card_key(collection.key, spec.key): spec
+             for spec in generate_cards(*fact_snapshots(collection))}
+    existing = {card.key: card for card in Card.objects.filter(collection=collection)}
     counts = {"created": 0, "updated": 0, "retired": 0, "unchanged": 0}
 
     to_create, to_update = [], []
     for key, spec in specs.items():
         card = existing.get(key)
         if card is None:
-            to_create.append(Card(key=key, created_at=now, updated_at=now, sibling_key=spec.sibling_key,
+            to_create.append(Card(key=key, collection=collection, created_at=now, updated_at=now,
+                                  sibling_key=collection_card_key(collection.key, spec.sibling_key),
                                   **{name: getattr(spec, name) for name in SYNCED_FIELDS}))
             continue
         changed = [name for name in SYNCED_FIELDS if getattr(card, name) != getattr(spec, name)]
@@ -43,6 +46,7 @@ def sync_cards(*, now=None) -> dict:
     Card.objects.bulk_update(to_update, [*SYNCED_FIELDS, "retired", "updated_at"], batch_size=500)
     counts["created"], counts["updated"] = len(to_create), len(to_update)
     counts["retired"] = (
-        Card.objects.filter(retired=False).exclude(key__in=list(specs)).update(retired=True, updated_at=now)
+        Card.objects.filter(collection=collection, retired=False).exclude(key__in=list(specs))
+        .update(retired=True, updated_at=now)
     )
     return counts

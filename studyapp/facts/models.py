@@ -5,7 +5,69 @@ citations that give it (`Citation.claim` holds the fields that source states dif
 version is ever picked silently; `Fact.versions()` lists them all with their sources.
 """
 
+from django.conf import settings
 from django.db import models
+
+# The built-in collection: the Serge fact base, which every fact and card belonged to before collections.
+SERGE = "serge"
+SERGE_TITLE = "Victor Serge"
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private"  # its owner and editors only; 404 to everyone else
+    UNLISTED = "unlisted"  # anyone who has its key can study it
+    PUBLIC = "public"  # listed, and studied by default by every user
+
+
+class CollectionQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(visibility=Visibility.PUBLIC)
+
+    def studyable_by(self, user):
+        """Collections `user` may study when they know the key: public, unlisted, and private ones they edit."""
+        if not user.is_authenticated:
+            return self.exclude(visibility=Visibility.PRIVATE)
+        return self.filter(models.Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED])
+                           | models.Q(owner=user) | models.Q(editors=user)).distinct()
+
+
+class Collection(models.Model):
+    """A set of sources and the facts they support (and so the cards made from them)."""
+
+    key = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="owned_collections", help_text="Empty for the built-in Serge base.")
+    editors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="edited_collections")
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
+
+    objects = CollectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.key,)
+
+    def can_edit(self, user) -> bool:
+        return user.is_authenticated and (
+            self.owner_id == user.pk or self.editors.filter(pk=user.pk).exists())
+
+
+def serge_collection_id() -> int:
+    """The built-in Serge collection's primary key (made by migration 0004; made again if a test emptied it)."""
+    collection, _ = Collection.objects.get_or_create(
+        key=SERGE, defaults={"title": SERGE_TITLE, "visibility": Visibility.PUBLIC})
+    return collection.pk
+
+
+def _collection_field(related_name):
+    # No default: every write names its collection (facts.services.write_facts does).
+    return models.ForeignKey(Collection, on_delete=models.CASCADE, related_name=related_name)
 
 
 class Precision(models.TextChoices):
@@ -43,12 +105,13 @@ class WorkKind(models.TextChoices):
 
 
 class KeyManager(models.Manager):
-    def get_by_natural_key(self, key):
-        return self.get(key=key)
+    def get_by_natural_key(self, key, collection=SERGE):
+        return self.get(key=key, collection__key=collection)
 
 
 class Source(models.Model):
-    key = models.CharField(max_length=100, unique=True, help_text="The source's file name.")
+    collection = _collection_field("sources")
+    key = models.CharField(max_length=100, help_text="The source's file name; unique within its collection.")
     title = models.CharField(max_length=300)
     author = models.CharField(max_length=200, blank=True)
     publication = models.CharField(max_length=300, blank=True)
@@ -59,6 +122,8 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["collection", "key"],
+                                               name="source_key_in_collection")]
 
     def __str__(self):
         return self.title
@@ -70,7 +135,7 @@ class Source(models.Model):
 class Fact(models.Model):
     """What people, works and events share: a stable key, aliases and citations."""
 
-    key = models.SlugField(max_length=120, unique=True)
+    key = models.SlugField(max_length=120, help_text="Unique within its collection.")
     aliases = models.JSONField(default=list, blank=True)
     disputed = models.BooleanField(default=False, help_text="Sources give different versions.")
     weight = models.CharField(max_length=10, choices=Weight.choices, default=Weight.CONTEXT)
@@ -111,6 +176,7 @@ def plain_value(value):
 
 
 class Person(Fact):
+    collection = _collection_field("people")
     name = models.CharField(max_length=200)
     description = models.TextField()
     roles = models.JSONField(default=list, blank=True)
@@ -119,6 +185,8 @@ class Person(Fact):
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["collection", "key"],
+                                               name="person_key_in_collection")]
         verbose_name_plural = "people"
 
     def __str__(self):
@@ -126,6 +194,7 @@ class Person(Fact):
 
 
 class Work(Fact):
+    collection = _collection_field("works")
     title = models.CharField(max_length=300)
     author = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="works")
     year = models.PositiveIntegerField(null=True, blank=True)
@@ -139,12 +208,15 @@ class Work(Fact):
 
     class Meta:
         ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["collection", "key"],
+                                               name="work_key_in_collection")]
 
     def __str__(self):
         return self.title
 
 
 class Event(Fact):
+    collection = _collection_field("events")
     when = models.CharField(max_length=100, help_text="As the source gives it: 'March 1933', '1920s'.")
     date = models.DateField(help_text="Sortable start of the period.")
     precision = models.CharField(max_length=10, choices=Precision.choices)
@@ -159,6 +231,8 @@ class Event(Fact):
 
     class Meta:
         ordering = ["date", "key"]
+        constraints = [models.UniqueConstraint(fields=["collection", "key"],
+                                               name="event_key_in_collection")]
 
     def __str__(self):
         return f"{self.when}: {self.description}"

@@ -6,19 +6,30 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from studyapp.facts.loading import read_files, validate
-from studyapp.facts.models import Citation, Event, Person, Source, Work, plain_value
+from studyapp.facts.models import (
+    SERGE,
+    SERGE_TITLE,
+    Citation,
+    Collection,
+    Event,
+    Person,
+    Source,
+    Visibility,
+    Work,
+    plain_value,
+)
 
 DEFAULTS = {"aliases": [], "roles": [], "weight": "context", "dispute_note": "", "description": "", "topic": ""}
 SOURCE_FIELDS = ("title", "author", "publication", "year", "kind")
 
 
-def _no_foreign_keys(fields) -> dict:
+def _no_foreign_keys(fields, collection) -> dict:
     return {}
 
 
-def _work_author(fields) -> dict:
+def _work_author(fields, collection) -> dict:
     author = fields.get("author")
-    return {"author": Person.objects.get(key=author[0]) if author else None}
+    return {"author": Person.objects.get(collection=collection, key=author[0]) if author else None}
 
 
 @dataclass(frozen=True)
@@ -27,7 +38,7 @@ class FactWrite:
 
     model: type
     columns: tuple[str, ...]  # copied from the fixture, or DEFAULTS when it leaves them out
-    foreign_keys: Callable[[dict], dict] = _no_foreign_keys  # fixture fields -> foreign-key column values
+    foreign_keys: Callable[[dict, Collection], dict] = _no_foreign_keys  # fixture fields -> foreign-key values
     relations: tuple[tuple[str, type], ...] = ()  # (many-to-many field, its model), set from natural keys
 
     @property
@@ -68,11 +79,27 @@ class LoadReport:
                f"cards: {cards}"
 
 
-def _upsert(model, key, values, report, label):
-    """Create or update one row by natural key, touching it only when something changed."""
-    obj = model.objects.filter(key=key).first()
+def collection_for_load(*, key, title=None, description=None, visibility=None) -> Collection:
+    """The collection a fixture folder loads into, created on its first load (the Serge base is public; any
+    other folder's collection is public too unless its collection.json says otherwise: fixtures are shared
+    files). Title, description and visibility are updated when given."""
+    collection, created = Collection.objects.get_or_create(key=key, defaults={
+        "title": title or (SERGE_TITLE if key == SERGE else key), "description": description or "",
+        "visibility": visibility or Visibility.PUBLIC})
+    given = {"title": title, "description": description, "visibility": visibility}
+    changed = [name for name, value in given.items() if value is not None and getattr(collection, name) != value]
+    if changed and not created:
+        for name in changed:
+            setattr(collection, name, given[name])
+        collection.save(update_fields=changed)
+    return collection
+
+
+def _upsert(model, collection, key, values, report, label):
+    """Create or update one row by natural key within its collection, touching it only when something changed."""
+    obj = model.objects.filter(collection=collection, key=key).first()
     if obj is None:
-        obj = model.objects.create(key=key, **values)
+        obj = model.objects.create(collection=collection, key=key, **values)
         report.count("created", label)
         return obj, True
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
@@ -84,36 +111,41 @@ def _upsert(model, key, values, report, label):
     return obj, bool(changed)
 
 
-def write_facts(*, paths, full=True, sources_dir=None) -> LoadReport:
+def write_facts(*, paths, collection: str, about=None, full=True, sources_dir=None) -> tuple[Collection, LoadReport]:
     """Validate every file, then write the facts in one transaction (cards are not this app's: see
     studyapp/content.py, which loads facts and then regenerates cards in the same transaction).
 
-    A full load (every fixture file) also removes facts that are no longer in the files.
+    Everything is written into the collection with key `collection` (made on its first load, see
+    collection_for_load; `about` gives its title, description or visibility); a full load (every fixture file
+    of the collection) also removes the collection's facts that are no longer in the files. Other collections
+    are never touched. Files are validated before anything is read from or written to the database.
     """
     records = read_files(paths)
+    known = {model: () if full else model.objects.filter(collection__key=collection).values_list("key", flat=True)
+             for model in (Source, Person, Work, Event)}
     base = validate(
         records,
-        known_sources=() if full else Source.objects.values_list("key", flat=True),
-        known_people=() if full else Person.objects.values_list("key", flat=True),
-        known_works=() if full else Work.objects.values_list("key", flat=True),
-        known_events=() if full else Event.objects.values_list("key", flat=True),
+        known_sources=known[Source], known_people=known[Person], known_works=known[Work], known_events=known[Event],
         sources_dir=sources_dir,
     )
     report = LoadReport()
     with transaction.atomic():
+        collection = collection_for_load(key=collection, **(about or {}))
         sources = {}
         for key, fields in base.sources.items():
             values = {name: fields.get(name, "" if name != "year" else None) for name in SOURCE_FIELDS}
-            sources[key] = _upsert(Source, key, values, report, "sources")[0]
-        sources.update({s.key: s for s in Source.objects.exclude(key__in=sources)})
+            sources[key] = _upsert(Source, collection, key, values, report, "sources")[0]
+        sources.update({s.key: s for s in Source.objects.filter(collection=collection).exclude(key__in=sources)})
 
         for write in FACT_WRITES:
             model, label, kind = write.model, write.label, write.kind
             for key, fields in base.facts_of(model._meta.label_lower).items():
                 values = {name: fields.get(name, DEFAULTS.get(name)) for name in write.columns}
-                obj, changed = _upsert(model, key, {**values, **write.foreign_keys(fields)}, report, label)
+                obj, changed = _upsert(model, collection, key, {**values, **write.foreign_keys(fields, collection)},
+                                       report, label)
                 for name, related in write.relations:
-                    rows = list(related.objects.filter(key__in=[ref[0] for ref in fields.get(name, [])]))
+                    rows = list(related.objects.filter(collection=collection,
+                                                       key__in=[ref[0] for ref in fields.get(name, [])]))
                     if {r.pk for r in getattr(obj, name).all()} != {r.pk for r in rows}:
                         getattr(obj, name).set(rows)
                         changed or report.count("updated", label)
@@ -138,12 +170,13 @@ def write_facts(*, paths, full=True, sources_dir=None) -> LoadReport:
 
         if full:
             for write in FACT_WRITES:
-                gone = write.model.objects.exclude(key__in=base.facts_of(write.model._meta.label_lower))
+                gone = write.model.objects.filter(collection=collection).exclude(
+                    key__in=base.facts_of(write.model._meta.label_lower))
                 if gone.exists():
                     report.deleted[write.label] = gone.count()
                     gone.delete()
-            gone_sources = Source.objects.exclude(key__in=base.sources)
+            gone_sources = Source.objects.filter(collection=collection).exclude(key__in=base.sources)
             if gone_sources.exists():
                 report.deleted["sources"] = gone_sources.count()
                 gone_sources.delete()
-    return report
+    return collection, report

@@ -32,6 +32,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from studyapp.cards.models import Card  # noqa: E402
+from studyapp.facts.models import serge_collection_id  # noqa: E402
 from studyapp.study.services import ImportedReview, anki_reviews_import  # noqa: E402
 from tests.builders import card  # noqa: E402
 
@@ -44,7 +45,9 @@ def main():
     parser.add_argument("--per-card", type=int, default=20)
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    cards = Card.objects.bulk_create([card(f"person:p{i}:person_who") for i in range(args.cards)], batch_size=1000)
+    serge = serge_collection_id()
+    cards = Card.objects.bulk_create([card(f"person:p{i}:person_who", collection_id=serge) for i in range(args.cards)],
+                                     batch_size=1000)
     user = get_user_model().objects.create_user("bench")
     reviews, revlog_id = [], 1
     for each in cards:

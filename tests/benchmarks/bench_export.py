@@ -30,6 +30,7 @@ from django.core.management import call_command  # noqa: E402
 
 from studyapp.cards.models import Card  # noqa: E402
 from studyapp.exports.selectors import export_file  # noqa: E402
+from studyapp.facts.models import serge_collection_id  # noqa: E402
 from tests.builders import card  # noqa: E402
 
 KINDS = [("person", "people", "person_who"), ("person", "people", "person_reverse"), ("work", "works", "work_author"),
@@ -38,7 +39,7 @@ KINDS = [("person", "people", "person_who"), ("person", "people", "person_revers
 
 
 def make_cards(count, now):
-    cards = []
+    cards, serge = [], serge_collection_id()
     for i in range(count):
         fact_type, deck, kind = KINDS[i % len(KINDS)]
         fact = f"fact-{i // len(KINDS)}"
@@ -49,7 +50,7 @@ def make_cards(count, now):
         else:
             prompt, answer = f"Question {i} about {fact} ({kind})?", f"Answer {i} & <more>"
         cards.append(card(
-            f"{fact_type}:{fact}:{kind}", deck=deck, now=now,
+            f"{fact_type}:{fact}:{kind}", deck=deck, now=now, collection_id=serge,
             prompt=prompt, answer=answer, accepted=[answer], topics=["1917–1921", "before 1905"][: 1 + i % 2],
             citations=[{"source": f"00{i % 5}.txt", "title": f"Source {i % 5}", "quote": quote}],
             disputed=i % 11 == 0,

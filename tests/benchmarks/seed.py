@@ -58,6 +58,7 @@ def seed_studyapp(args):
     from studyapp.accounts.models import StudySettings
     from studyapp.cards.generation import card_key
     from studyapp.cards.models import Card
+    from studyapp.facts.models import serge_collection_id
     from studyapp.study.models import ReviewLog, ReviewState
     from tests.builders import card
 
@@ -68,13 +69,14 @@ def seed_studyapp(args):
     Card.objects.filter(key__startswith=CARD_PREFIX, retired=True).update(retired=False)  # load_facts retires
     missing = max(0, args.per_user - Card.objects.active().count())
     first = Card.objects.filter(key__startswith=CARD_PREFIX).count()
-    new = []
+    new, serge = [], serge_collection_id()
     for n in range(first, first + missing):
         fact_type, deck, kind = DECK_KINDS[n % 3]
         fact = f"bench-{n // 3:05d}"
         key = card_key(fact_type, fact, kind)
-        new.append(card(key, key=f"{CARD_PREFIX}{key}", deck=deck, prompt=f"Synthetic card {n}: question?",
-                        answer=f"answer {n}", accepted=[f"answer {n}"], topics=[], intro_rank=100_000 + n, now=now,
+        new.append(card(key, key=f"{CARD_PREFIX}{key}", collection_id=serge, deck=deck,
+                        prompt=f"Synthetic card {n}: question?", answer=f"answer {n}", accepted=[f"answer {n}"],
+                        topics=[], intro_rank=100_000 + n, now=now,
                         citations=[{"source": "bench", "title": "Synthetic benchmark source", "quote": f"Quote {n}."}]))
     Card.objects.bulk_create(new, batch_size=1000)
     card_ids = list(Card.objects.active().order_by("id").values_list("id", flat=True))

@@ -1,0 +1,110 @@
+"""Collections (issue 21): the Serge base is the built-in public collection `serge`; fact keys are unique within a
+collection; a second collection's cards have their own keys, and loading one collection never touches another."""
+
+import datetime as dt
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.db.migrations.executor import MigrationExecutor
+
+from studyapp.cards.models import Card, collection_card_key
+from studyapp.content import load_facts
+from studyapp.facts.models import SERGE, Collection, Event, Person, Source, Visibility, Work
+from tests import factbase
+
+NOW = dt.datetime(2026, 3, 1, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def base_file(tmp_path):
+    return factbase.write(tmp_path / "facts.json", factbase.records())
+
+
+@pytest.mark.django_db
+def test_the_migrations_make_the_public_serge_collection():
+    serge = Collection.objects.get(key=SERGE)
+    assert (serge.title, serge.visibility, serge.owner, list(serge.editors.all())) == (
+        "Victor Serge", Visibility.PUBLIC, None, [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_data_migration_puts_existing_rows_in_serge_and_keeps_card_keys():
+    """Rows written before collections existed (migrations facts 0002, cards 0003) are the Serge collection's after
+    migrating, and every card keeps its key (so its Anki GUID) and its primary key (so its review states)."""
+    executor = MigrationExecutor(connection)
+    before = [("facts", "0002_weights_notes_spans"), ("cards", "0003_weight_intro_rank")]
+    latest = executor.loader.graph.leaf_nodes()
+    try:
+        executor.migrate(before)
+        old = MigrationExecutor(connection).loader.project_state(before).apps
+        source = old.get_model("facts", "Source").objects.create(key="003.txt", title="A source", kind="article")
+        person = old.get_model("facts", "Person").objects.create(key="victor-serge", name="Victor Serge",
+                                                                 description="A writer.")
+        work = old.get_model("facts", "Work").objects.create(key="memoirs", title="Memoirs", kind="memoir")
+        event = old.get_model("facts", "Event").objects.create(key="1947-death", when="1947", date=dt.date(1947, 1, 1),
+                                                               precision="year", description="Serge dies.")
+        card = old.get_model("cards", "Card").objects.create(
+            key="person:victor-serge:person_who", fact_type="person", fact_key="victor-serge",
+            sibling_key="person:victor-serge", kind="person_who", deck="people", prompt="Who was Victor Serge?",
+            answer="A writer.", created_at=NOW, updated_at=NOW)
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(latest)
+        serge = Collection.objects.get(key=SERGE)
+        assert (serge.title, serge.visibility) == ("Victor Serge", "public")
+        assert [(row.pk, row.collection_id) for row in (
+            Source.objects.get(key="003.txt"), Person.objects.get(key="victor-serge"), Work.objects.get(key="memoirs"),
+            Event.objects.get(key="1947-death"))] == [
+            (source.pk, serge.pk), (person.pk, serge.pk), (work.pk, serge.pk), (event.pk, serge.pk)]
+        assert list(Card.objects.values_list("pk", "key", "sibling_key", "collection_id")) == [
+            (card.pk, "person:victor-serge:person_who", "person:victor-serge", serge.pk)]
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(latest)
+
+
+@pytest.mark.django_db
+def test_a_second_collection_gets_the_same_facts_under_its_own_card_keys(base_file):
+    load_facts(paths=[base_file], now=NOW)
+    serge_cards = dict(Card.objects.values_list("key", "sibling_key"))
+    report = load_facts(paths=[base_file], collection="reading-group", now=NOW,
+                        about={"title": "Reading group", "visibility": Visibility.PRIVATE})
+    group = Collection.objects.get(key="reading-group")
+    assert (group.title, group.visibility, group.owner) == ("Reading group", "private", None)
+    assert report.created == {"sources": 4, "people": 1, "works": 1, "events": 3}
+    assert report.cards["created"] == len(serge_cards) > 0
+    assert dict(Card.objects.filter(collection=group).values_list("key", "sibling_key")) == {
+        f"reading-group/{key}": f"reading-group/{sibling}" for key, sibling in serge_cards.items()}
+    assert dict(Card.objects.filter(collection__key=SERGE).values_list("key", "sibling_key")) == serge_cards
+    assert Person.objects.filter(key="victor-serge").count() == 2
+    assert Work.objects.get(collection=group).author.collection == group
+
+
+def test_only_the_serge_collection_keeps_unprefixed_card_keys():
+    assert collection_card_key(SERGE, "person:victor-serge:person_who") == "person:victor-serge:person_who"
+    assert collection_card_key("kropotkin", "person:serge:person_who") == "kropotkin/person:serge:person_who"
+
+
+@pytest.mark.django_db
+def test_a_full_load_of_one_collection_never_touches_another(base_file, tmp_path):
+    load_facts(paths=[base_file], now=NOW)
+    load_facts(paths=[base_file], collection="reading-group", now=NOW)
+    only_sources = [r for r in factbase.records() if r["model"] == "facts.source"]
+    report = load_facts(paths=[factbase.write(tmp_path / "sources.json", only_sources)], collection="reading-group",
+                        now=NOW)
+    assert report.deleted == {"people": 1, "works": 1, "events": 3}
+    assert report.cards["retired"] == Card.objects.filter(collection__key="reading-group").count()
+    assert (Person.objects.filter(collection__key=SERGE).count(), Event.objects.filter(collection__key=SERGE).count(),
+            Card.objects.filter(collection__key=SERGE, retired=True).count()) == (1, 3, 0)
+
+
+@pytest.mark.django_db
+def test_fact_keys_are_unique_within_a_collection():
+    serge = Collection.objects.get(key=SERGE)
+    other = Collection.objects.create(key="other", title="Other")
+    Person.objects.create(collection=serge, key="kropotkin", name="Kropotkin", description="An anarchist.")
+    Person.objects.create(collection=other, key="kropotkin", name="Kropotkin", description="An anarchist.")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Person.objects.create(collection=other, key="kropotkin", name="Peter Kropotkin", description="A prince.")
+    assert Person.objects.filter(key="kropotkin").count() == 2
