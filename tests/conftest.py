@@ -47,9 +47,10 @@ def real_fact_base(django_db_setup, django_db_blocker):
     from django.db import transaction
 
     from studyapp.content import load_facts
+    from studyapp.facts.loading import fixture_files
 
     with django_db_blocker.unblock(), transaction.atomic():
-        report = load_facts(paths=sorted((ROOT / "fixtures").glob("*.json")))
+        report = load_facts(paths=fixture_files(ROOT / "fixtures" / "serge"))
         rows = [(model, list(model.objects.order_by("pk").values())) for model in fact_base_models()]
         transaction.set_rollback(True)
     return report, rows

@@ -272,7 +272,7 @@ def test_card_report_names_each_violation_and_fails(tmp_path):
 
 def test_every_fact_in_the_fixtures_states_its_weight():
     for name in ("people", "works", "events"):
-        records = json.loads((ROOT / "fixtures" / f"{name}.json").read_text())
+        records = json.loads((ROOT / "fixtures" / "serge" / f"{name}.json").read_text())
         facts = [r["fields"] for r in records if r["model"] != "facts.citation"]
         missing = [f["key"] for f in facts if "weight" not in f]
         assert missing == [], f"{name}: {missing}"

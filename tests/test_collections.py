@@ -2,6 +2,7 @@
 collection; a second collection's cards have their own keys, and loading one collection never touches another."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -108,3 +109,100 @@ def test_fact_keys_are_unique_within_a_collection():
     with pytest.raises(IntegrityError), transaction.atomic():
         Person.objects.create(collection=other, key="kropotkin", name="Peter Kropotkin", description="A prince.")
     assert Person.objects.filter(key="kropotkin").count() == 2
+
+
+# --- fixtures/<collection>/: load_facts and export_facts ---------------------------------------------------------
+
+@pytest.fixture
+def fixtures_dir(tmp_path, monkeypatch):
+    """A fixtures/ folder with two collections, serge and reading-group (the same small base in each), and an
+    audit folder without fixture files, as the real one has."""
+    from studyapp.facts.management.commands import load_facts as command
+
+    root = tmp_path / "fixtures"
+    for key in ("serge", "reading-group"):
+        (root / key).mkdir(parents=True)
+        factbase.write(root / key / "facts.json", factbase.records())
+    (root / "reading-group" / "collection.json").write_text(
+        '{"title": "Reading group", "description": "Our autumn texts.", "visibility": "unlisted"}', encoding="utf-8")
+    (root / "audit").mkdir()
+    (root / "audit" / "RULES.md").write_text("rules", encoding="utf-8")
+    monkeypatch.setattr(command, "FIXTURES_DIR", root)
+    return root
+
+
+def fact_counts():
+    return {key: tuple(model.objects.filter(collection__key=key).count() for model in (Source, Person, Event, Card))
+            for key in Collection.objects.values_list("key", flat=True)}
+
+
+@pytest.mark.django_db
+def test_load_facts_loads_every_collection_folder_by_default(fixtures_dir):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("load_facts", stdout=out)
+    cards = Card.objects.filter(collection__key=SERGE).count()
+    assert fact_counts() == {"reading-group": (4, 1, 3, cards), SERGE: (4, 1, 3, cards)}
+    group = Collection.objects.get(key="reading-group")
+    assert (group.title, group.description, group.visibility) == ("Reading group", "Our autumn texts.", "unlisted")
+    assert [line.split(":")[0] for line in out.getvalue().splitlines()] == [
+        "Loaded 1 file(s) into reading-group", "Loaded 1 file(s) into serge"]
+
+
+@pytest.mark.django_db
+def test_load_facts_loads_one_collection_by_its_folder(fixtures_dir):
+    from django.core.management import call_command
+
+    call_command("load_facts", str(fixtures_dir / "reading-group"))
+    assert list(Collection.objects.values_list("key", flat=True)) == ["reading-group", SERGE]
+    assert fact_counts()[SERGE] == (0, 0, 0, 0) and fact_counts()["reading-group"][:3] == (4, 1, 3)
+
+
+@pytest.mark.django_db
+def test_a_file_in_a_collection_folder_loads_into_that_collection(fixtures_dir):
+    from django.core.management import call_command
+
+    call_command("load_facts", str(fixtures_dir / "reading-group" / "facts.json"))
+    assert fact_counts()["reading-group"][:3] == (4, 1, 3) and fact_counts()[SERGE] == (0, 0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_a_bad_collection_file_loads_nothing(fixtures_dir):
+    from django.core.management import CommandError, call_command
+
+    (fixtures_dir / "reading-group" / "collection.json").write_text('{"visibility": "secret"}', encoding="utf-8")
+    with pytest.raises(CommandError, match="field 'visibility': bad visibility 'secret'"):
+        call_command("load_facts")
+    assert Source.objects.count() == 0 and not Collection.objects.filter(key="reading-group").exists()
+
+
+@pytest.mark.django_db
+def test_export_facts_writes_one_collection_or_all_in_the_same_shape(fixtures_dir, tmp_path, capsys):
+    from django.core.management import call_command
+
+    data = factbase.records()
+    factbase.find(data, "facts.person", "victor-serge")["fields"]["name"] = "Victor Lvovich Kibalchich"
+    factbase.write(fixtures_dir / "reading-group" / "facts.json", data)
+    call_command("load_facts")
+    capsys.readouterr()
+    call_command("export_facts", collection="reading-group")
+    group = json.loads(capsys.readouterr().out)
+    call_command("export_facts")
+    everything = json.loads(capsys.readouterr().out)
+    assert list(group) == list(everything) == ["sources", "people", "works", "events"]
+    assert [p["name"] for p in group["people"]] == ["Victor Lvovich Kibalchich"]
+    assert [p["name"] for p in everything["people"]] == ["Victor Lvovich Kibalchich", "Victor Serge"]
+    assert [s["key"] for s in everything["sources"]] == [s["key"] for s in group["sources"]] * 2
+    assert group["works"][0]["author"] == "Victor Lvovich Kibalchich"
+    assert len(everything["events"]) == 2 * len(group["events"]) == 8
+
+
+@pytest.mark.django_db
+def test_export_facts_refuses_an_unknown_collection():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--collection: no collection 'nobody'"):
+        call_command("export_facts", collection="nobody")

@@ -4,13 +4,14 @@ import datetime as dt
 
 from studyapp.cards.models import Card
 from studyapp.content import load_facts
+from studyapp.facts.loading import fixture_files
 from studyapp.facts.models import Citation, Collection, Event, Person, Source, Work
 from studyapp.quiz.selectors import fact_pool
 from tests.conftest import ROOT
 
 
 def test_loading_the_fixtures_again_over_the_copied_base_changes_nothing(facts):
-    report = load_facts(paths=sorted((ROOT / "fixtures").glob("*.json")))
+    report = load_facts(paths=fixture_files(ROOT / "fixtures" / "serge"))
     counts = (Source.objects.count(), Person.objects.count(), Work.objects.count(), Event.objects.count(),
               Citation.objects.count(), Card.objects.active().count())
     assert (report.created, report.updated, report.deleted) == ({}, {}, {})

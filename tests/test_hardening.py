@@ -4,7 +4,6 @@ import json
 import re
 import threading
 import uuid
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -253,6 +252,7 @@ def table_snapshot():
 def test_a_bad_record_late_in_a_file_leaves_the_database_exactly_as_it_was(facts, alice, tmp_path):
     from django.utils import timezone
 
+    from studyapp.facts.loading import fixture_files
     from studyapp.study import services
 
     card = Card.objects.active().first()
@@ -260,7 +260,7 @@ def test_a_bad_record_late_in_a_file_leaves_the_database_exactly_as_it_was(facts
     before = table_snapshot()
     folder = tmp_path / "fixtures"
     folder.mkdir()
-    for path in sorted(Path(ROOT / "fixtures").glob("*.json")):
+    for path in fixture_files(ROOT / "fixtures" / "serge"):
         data = json.loads(path.read_text(encoding="utf-8"))
         if path.name == "events.json":
             data[-1]["fields"]["quote"] = ""  # the very last record

@@ -6,10 +6,11 @@ the record and the field. Writing happens in services.load_facts, inside one tra
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studyapp.facts.models import Event, Person, Precision, Weight, Work, WorkKind
+from studyapp.facts.models import Event, Person, Precision, Visibility, Weight, Work, WorkKind
 
 MAX_QUOTE_CHARS = 400
 MAX_QUOTE_WORDS = 40  # "about 30 words": a little slack for hyphenated and short words
@@ -113,6 +114,51 @@ def _check_end(fields, date, where, prefix=""):
     if end <= date:
         raise FixtureError("a span must end after it starts", field=prefix + "end", **where)
     return end
+
+
+# fixtures/ holds one folder per collection, named by its key; its optional collection.json gives its title,
+# description and visibility. A subfolder without fixture files (fixtures/audit/) is not a collection.
+COLLECTION_FILE = "collection.json"
+COLLECTION_ABOUT = {"title": str, "description": str, "visibility": str}
+COLLECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
+
+
+def fixture_files(folder) -> list[Path]:
+    """A collection folder's fixture files, in name order."""
+    return sorted(path for path in Path(folder).glob("*.json") if path.name != COLLECTION_FILE)
+
+
+def collection_folders(root) -> list[Path]:
+    """Every collection folder under `root` (fixtures/): a subfolder holding fixture files."""
+    return sorted(path for path in Path(root).iterdir() if path.is_dir() and fixture_files(path))
+
+
+def collection_about(folder) -> dict:
+    """What a collection folder says about its collection: its key (the folder's name) checked, and the fields
+    of its collection.json (title, description, visibility), if it has one."""
+    folder = Path(folder)
+    if not COLLECTION_KEY.match(folder.name):
+        raise FixtureError("a collection folder is named by its key: lower-case letters, digits, - and _",
+                           file=folder)
+    path = folder / COLLECTION_FILE
+    if not path.exists():
+        return {}
+    try:
+        about = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise FixtureError(f"not valid JSON: {error}", file=path) from None
+    if not isinstance(about, dict):
+        raise FixtureError("must hold a JSON object", file=path)
+    for name, value in about.items():
+        if name not in COLLECTION_ABOUT:
+            raise FixtureError(f"unknown field (expected one of {', '.join(COLLECTION_ABOUT)})", file=path, field=name)
+        if not isinstance(value, str) or (name == "title" and not value.strip()):
+            raise FixtureError("must be a non-empty str" if name == "title" else "must be a str", file=path,
+                               field=name)
+    if "visibility" in about and about["visibility"] not in Visibility.values:
+        raise FixtureError(f"bad visibility {about['visibility']!r}: use one of {', '.join(Visibility.values)}",
+                           file=path, field="visibility")
+    return about
 
 
 def read_files(paths) -> list[tuple[Path, int, dict]]:

@@ -35,8 +35,9 @@ def browser(playwright):
 def fact_base(live_server):
     """The real fact base, loaded into the live server's (transactional, flushed after each test) database."""
     from studyapp.content import load_facts
+    from studyapp.facts.loading import fixture_files
 
-    return load_facts(paths=sorted((ROOT / "fixtures").glob("*.json")))
+    return load_facts(paths=fixture_files(ROOT / "fixtures" / "serge"))
 
 
 @pytest.fixture
