@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "studyapp.quiz",
     "studyapp.exports",
     "studyapp.api",
+    "studyapp.authoring",
     "django_tasks",
     "django_tasks_db",
 ]

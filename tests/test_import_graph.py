@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "studyapp"
-LAYERS = {"accounts": 0, "facts": 0, "cards": 1, "study": 2, "quiz": 2, "exports": 3, "api": 3}
+LAYERS = {"accounts": 0, "facts": 0, "cards": 1, "study": 2, "quiz": 2, "exports": 3, "api": 3, "authoring": 3}
 # Above every app: orchestration across apps, and the project's wiring. No app imports them, except that a
 # management command (an entry point, like a URL conf) may call the orchestration in studyapp/content.py.
 TOP = {"content", "urls", "views", "settings", "wsgi", "asgi"}

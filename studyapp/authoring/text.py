@@ -1,0 +1,167 @@
+"""An uploaded source as plain text: UTF-8 plain text as is, Markdown and HTML read as text (issue 21).
+
+Pure: bytes or a string in, a `SourceText` out, or a `SourceTextError` whose message says what to do. The text
+returned is what the source stores and what every quote must occur in verbatim (`quote_occurs`). Markdown and
+HTML keep one thing from their markup: where the italics were, because italics mark titles (suggestions.py).
+"""
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from django.db import models
+from markdown_it import MarkdownIt
+
+MAX_SOURCE_BYTES = 1_000_000  # the longest Serge source is 72 kB; a whole book in plain text is about 1 MB
+
+
+class SourceFormat(models.TextChoices):
+    TEXT = "text", "Plain text"
+    MARKDOWN = "markdown", "Markdown"
+    HTML = "html", "HTML"
+
+
+SUFFIXES = {".txt": SourceFormat.TEXT, ".text": SourceFormat.TEXT, ".md": SourceFormat.MARKDOWN,
+            ".markdown": SourceFormat.MARKDOWN, ".html": SourceFormat.HTML, ".htm": SourceFormat.HTML}
+
+
+class SourceTextError(ValueError):
+    """An upload that cannot become a source, with the form field to blame (`text`, or `format`)."""
+
+    def __init__(self, message, *, field="text"):
+        self.field = field
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A source's plain text, and the (start, end) offsets in it of each italic span of the original markup."""
+
+    text: str
+    italics: tuple[tuple[int, int], ...] = ()
+
+
+def format_for(filename) -> SourceFormat:
+    """The format an uploaded file's name says it is."""
+    suffix = PurePath(str(filename)).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise SourceTextError(f"unknown file type {suffix or '(none)'!r}: upload .txt, .md or .html",
+                              field="format")
+    return SUFFIXES[suffix]
+
+
+def source_text(data, *, fmt) -> SourceText:
+    """The plain text of an upload (bytes, or a pasted string) in the given format; line ends become \\n."""
+    if fmt not in SourceFormat.values:
+        raise SourceTextError(f"unknown format {fmt!r}: use one of {', '.join(SourceFormat.values)}", field="format")
+    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise SourceTextError(f"the source is {len(raw):,} bytes; at most {MAX_SOURCE_BYTES:,}: split it in parts")
+    try:
+        decoded = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SourceTextError(f"the source is not UTF-8 (byte 0x{raw[error.start]:02x} at position {error.start}): "
+                              "save it as UTF-8 and upload it again") from None
+    decoded = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    if fmt == SourceFormat.TEXT:
+        result = SourceText(decoded)
+    else:
+        html = _markdown.render(decoded) if fmt == SourceFormat.MARKDOWN else decoded
+        result = html_text(html)
+    if not result.text.strip():
+        raise SourceTextError("the source has no text")
+    return result
+
+
+def quote_occurs(quote, text) -> bool:
+    """Whether a quote occurs verbatim in a source's text: the rule of the fixtures (load_facts --verify-quotes
+    tests `quote in text`, with no normalisation of case, spaces or punctuation), so one rule holds for both."""
+    return bool(quote) and quote in text
+
+
+# Raw HTML inside Markdown is read like an HTML upload (an <i> counts as italics); nothing is ever rendered.
+_markdown = MarkdownIt("commonmark", {"html": True})
+
+SKIPPED = {"script", "style", "head", "template", "noscript", "svg", "iframe", "object"}
+ITALIC = {"i", "em", "cite"}
+BLOCKS = {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "footer",
+          "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
+          "table", "tr", "ul", "body", "html"}
+CELLS = {"td", "th"}
+
+
+class _Writer:
+    """Text written piece by piece with HTML's white-space rules, tracking where the italics land."""
+
+    def __init__(self):
+        self.parts, self.length, self.pending = [], 0, ""
+        self.italics, self.open_italics = [], []
+
+    def gap(self, gap):
+        """Ask for at least this separator (" ", "\\n" or "\\n\\n") before the next text."""
+        if len(gap) > len(self.pending) or (gap.startswith("\n") and not self.pending.startswith("\n")):
+            self.pending = gap
+
+    def write(self, text, *, pre=False):
+        if not pre:
+            if text[:1].isspace():
+                self.gap(" ")
+            trailing = text[-1:].isspace()
+            text = " ".join(text.split())
+        if not text:
+            return
+        if self.length and self.pending:
+            self._emit(self.pending)
+        self.pending = ""
+        self.open_italics = [self.length if start is None else start for start in self.open_italics]
+        self._emit(text)
+        if not pre and trailing:
+            self.gap(" ")
+
+    def _emit(self, text):
+        self.parts.append(text)
+        self.length += len(text)
+
+    def walk(self, node, *, pre=False):
+        for child in node.children:
+            if isinstance(child, Comment):
+                continue
+            if isinstance(child, NavigableString):
+                self.write(str(child), pre=pre)
+                continue
+            if not isinstance(child, Tag) or child.name in SKIPPED:
+                continue
+            if child.name == "br":
+                self.gap("\n")
+                continue
+            block = child.name in BLOCKS
+            if block:
+                self.gap("\n\n")
+            elif child.name in CELLS:
+                self.gap(" ")
+            italic = child.name in ITALIC
+            if italic:
+                self.open_italics.append(None)
+            self.walk(child, pre=pre or child.name == "pre")
+            if italic:
+                start = self.open_italics.pop()
+                if start is not None and self.length > start:
+                    self.italics.append((start, self.length))
+            if block:
+                self.gap("\n\n")
+
+    def result(self) -> SourceText:
+        return SourceText("".join(self.parts), tuple(sorted(self.italics)))
+
+
+def html_text(html) -> SourceText:
+    """HTML read as a browser shows it: blocks become paragraphs, runs of white space one space, scripts dropped."""
+    writer = _Writer()
+    writer.walk(BeautifulSoup(html, "html.parser"))
+    return writer.result()
+
+
+def paragraphs(text):
+    """(start, end) of each non-blank line of a text: lines are the hardest boundary a quote may cross."""
+    return [(match.start(), match.end()) for match in re.finditer(r"[^\n]*\S[^\n]*", text)]
