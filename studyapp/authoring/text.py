@@ -5,7 +5,6 @@ returned is what the source stores and what every quote must occur in verbatim (
 HTML keep one thing from their markup: where the italics were, because italics mark titles (suggestions.py).
 """
 
-import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -160,8 +159,3 @@ def html_text(html) -> SourceText:
     writer = _Writer()
     writer.walk(BeautifulSoup(html, "html.parser"))
     return writer.result()
-
-
-def paragraphs(text):
-    """(start, end) of each non-blank line of a text: lines are the hardest boundary a quote may cross."""
-    return [(match.start(), match.end()) for match in re.finditer(r"[^\n]*\S[^\n]*", text)]
