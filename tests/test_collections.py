@@ -206,3 +206,109 @@ def test_export_facts_refuses_an_unknown_collection():
 
     with pytest.raises(CommandError, match="--collection: no collection 'nobody'"):
         call_command("export_facts", collection="nobody")
+
+
+# --- who studies what: the user's collections, ?collection=KEY and the 404 rules -------------------------------
+
+@pytest.fixture
+def two_collections(tmp_path, bob):
+    """The small base in serge and, with the same fact keys, in bob's private collection `group`."""
+    path = factbase.write(tmp_path / "facts.json", factbase.records())
+    load_facts(paths=[path], now=NOW)
+    load_facts(paths=[path], collection="group", now=NOW, about={"title": "Bob's group"})
+    group = Collection.objects.get(key="group")
+    group.owner = bob
+    group.visibility = Visibility.PRIVATE
+    group.save()
+    return group
+
+
+def new_cards(user, **options):
+    from studyapp.study.selectors import study_queue
+
+    queue = study_queue(user, NOW, **options)
+    return queue.counts["new"], queue.card.key if queue.card else None
+
+
+@pytest.mark.django_db
+def test_a_new_user_studies_every_public_collection_and_no_other(alice, bob, two_collections):
+    per_collection = Card.objects.filter(collection=two_collections).count()
+    count, first = new_cards(alice)
+    assert count == per_collection and not first.startswith("group/")
+    assert Card.objects.studied_by(alice).count() == per_collection
+    assert set(Card.objects.studied_by(alice).values_list("collection__key", flat=True)) == {SERGE}
+    two_collections.visibility = Visibility.PUBLIC
+    two_collections.save()
+    assert new_cards(alice)[0] == Card.objects.studied_by(alice).count() == 2 * per_collection
+
+
+@pytest.mark.django_db
+def test_a_private_collection_is_studied_by_its_owner_and_editors_only(alice, bob, charlie, two_collections):
+    from studyapp.accounts.services import settings_update
+
+    per_collection = Card.objects.filter(collection=two_collections).count()
+    settings_update(user=bob, values={"collections": ["group"]})
+    count, first = new_cards(bob)
+    assert count == per_collection and first.startswith("group/")
+    assert set(Card.objects.studied_by(bob).values_list("collection__key", flat=True)) == {"group"}
+    # charlie chose it while an editor; once removed, its cards no longer reach him (SQL and ORM alike)
+    two_collections.editors.add(charlie)
+    settings_update(user=charlie, values={"collections": ["group", SERGE]})
+    assert new_cards(charlie)[0] == Card.objects.studied_by(charlie).count() == 2 * per_collection
+    two_collections.editors.remove(charlie)
+    assert new_cards(charlie)[0] == Card.objects.studied_by(charlie).count() == per_collection
+
+
+@pytest.mark.django_db
+def test_choosing_a_collection_one_may_not_study_is_refused(alice, two_collections):
+    from django.core.exceptions import ValidationError
+
+    from studyapp.accounts.models import settings_for
+    from studyapp.accounts.services import settings_update
+
+    for keys, message in ((["group"], "no collection 'group'"), (["nobody"], "no collection 'nobody'"),
+                          (["Bad Key"], "collections: each item is a collection key")):
+        with pytest.raises(ValidationError) as error:
+            settings_update(user=alice, values={"collections": keys})
+        assert error.value.message_dict == {"collections": [message]}
+    assert settings_for(alice).collections == []
+
+
+@pytest.mark.django_db
+def test_api_next_studies_one_collection_with_the_404_rules(alice_api, alice, bob, charlie, two_collections):
+    from rest_framework.test import APIClient
+
+    from studyapp.accounts.services import token_for
+
+    def client(user):
+        api = APIClient()
+        api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
+        return api
+
+    assert alice_api.get("/api/study/next/?collection=group").status_code == 404
+    assert alice_api.get("/api/study/next/?collection=nobody").status_code == 404
+    response = alice_api.get("/api/study/next/?collection=Not%20a%20key")
+    assert response.status_code == 400 and response.json()["detail"].startswith("collection: ")
+    serge = alice_api.get(f"/api/study/next/?collection={SERGE}").json()
+    assert serge["key"] == alice_api.get("/api/study/next/").json()["key"] and "/" not in serge["key"]
+    bobs = client(bob).get("/api/study/next/?collection=group")
+    assert bobs.status_code == 200 and bobs.json()["key"] == f"group/{serge['key']}"
+    assert client(charlie).get("/api/study/next/?collection=group").status_code == 404
+    two_collections.editors.add(charlie)
+    assert client(charlie).get("/api/study/next/?collection=group").json()["key"] == f"group/{serge['key']}"
+    two_collections.visibility = Visibility.UNLISTED
+    two_collections.save()
+    assert alice_api.get("/api/study/next/?collection=group").json()["key"] == f"group/{serge['key']}"
+    assert alice_api.get("/api/study/next/").json()["key"] == serge["key"]  # unlisted: not studied by default
+
+
+@pytest.mark.django_db
+def test_api_settings_choose_collections(alice_api, two_collections):
+    response = alice_api.patch("/api/settings/", {"collections": ["group"]}, format="json")
+    assert (response.status_code, response.json()) == (400, {"detail": "collections: no collection 'group'",
+                                                             "errors": {"collections": ["no collection 'group'"]}})
+    two_collections.visibility = Visibility.UNLISTED
+    two_collections.save()
+    response = alice_api.patch("/api/settings/", {"collections": ["group"]}, format="json")
+    assert (response.status_code, response.json()["collections"]) == (200, ["group"])
+    assert alice_api.get("/api/study/next/").json()["key"].startswith("group/")

@@ -96,7 +96,7 @@ def test_next_is_204_when_nothing_is_due_and_deck_is_validated(alice_api, cards)
 def test_settings_get_and_patch(alice_api):
     assert alice_api.get("/api/settings/").json() == {
         "timezone": "UTC", "day_starts_at": 4, "desired_retention": 0.9, "new_per_day": 20, "reviews_per_day": 200,
-        "decks": ["people", "works", "events"], "topics": [], "quiz_counts_as_review": False}
+        "decks": ["people", "works", "events"], "topics": [], "collections": [], "quiz_counts_as_review": False}
     response = alice_api.patch("/api/settings/", {"timezone": "Europe/Paris", "desired_retention": 0.85},
                                format="json")
     assert response.status_code == 200

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from studyapp.decks import DECKS
+from studyapp.facts.models import COLLECTION_KEY
 from studyapp.topics import TOPICS
 
 
@@ -34,6 +35,20 @@ def validate_decks(value):
 
 def validate_topics(value):
     _validate_choices(value, TOPICS, "topics", allow_empty=True)
+
+
+MAX_COLLECTIONS = 100  # studied at once; bounds the queue's IN list as the deck and topic lists are bounded
+
+
+def validate_collection_keys(value):
+    """A list of distinct collection keys (whether each exists and is the user's to study is
+    accounts.services.settings_update's check)."""
+    if not isinstance(value, list) or len(value) > MAX_COLLECTIONS:
+        raise ValidationError(f"collections: a list of at most {MAX_COLLECTIONS} collection keys")
+    if any(not isinstance(key, str) or not COLLECTION_KEY.match(key) for key in value):
+        raise ValidationError("collections: each item is a collection key")
+    if len(set(value)) != len(value):
+        raise ValidationError("collections: each collection at most once")
 
 
 def default_decks():
@@ -63,6 +78,9 @@ class StudySettings(models.Model):
     reviews_per_day = models.PositiveSmallIntegerField(default=200, validators=[MaxValueValidator(9999)])
     decks = models.JSONField(default=default_decks, validators=[validate_decks])
     topics = models.JSONField(default=list, blank=True, validators=[validate_topics], help_text="Empty: every topic.")
+    collections = models.JSONField(
+        default=list, db_default=[], blank=True, validators=[validate_collection_keys],
+        help_text="Keys of the collections studied; empty: every public collection (the Serge base included).")
     quiz_counts_as_review = models.BooleanField(
         default=False, help_text="Quiz answers on cards in study are recorded as reviews (wrong = Again, right = Good)."
     )

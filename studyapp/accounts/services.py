@@ -6,6 +6,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 
 from studyapp.accounts.models import StudySettings, settings_for
+from studyapp.facts.models import Collection
 
 
 @transaction.atomic
@@ -17,7 +18,7 @@ def user_signup(*, username: str, password: str, email: str = "", timezone: str 
 
 
 SETTINGS_FIELDS = ("timezone", "day_starts_at", "desired_retention", "new_per_day", "reviews_per_day", "decks",
-                   "topics", "quiz_counts_as_review")
+                   "topics", "collections", "quiz_counts_as_review")
 
 
 @transaction.atomic
@@ -33,6 +34,13 @@ def settings_update(*, user: User, values: dict) -> StudySettings:
         setattr(prefs, name, value)
     try:
         prefs.full_clean(exclude=["user"])
+        if values.get("collections"):
+            # A private collection the user may not study is as unknown to them as a key that does not exist.
+            known = set(Collection.objects.studyable_by(user).filter(key__in=prefs.collections)
+                        .values_list("key", flat=True))
+            missing = [key for key in prefs.collections if key not in known]
+            if missing:
+                raise ValidationError({"collections": f"no collection {missing[0]!r}"})
     except ValidationError:
         prefs.refresh_from_db()
         raise

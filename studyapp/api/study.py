@@ -9,10 +9,12 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from studyapp.accounts.models import DECKS, StudySettings, settings_for
+from studyapp.accounts.models import DECKS, MAX_COLLECTIONS, StudySettings, settings_for
 from studyapp.accounts.services import settings_update
 from studyapp.cards import selectors as cards
 from studyapp.converters import MAX_ID
+from studyapp.facts.models import COLLECTION_KEY
+from studyapp.facts.selectors import collection_for
 from studyapp.study import scheduling, services
 from studyapp.study.models import ReviewState
 from studyapp.study.selectors import interval_preview, owned_state, study_queue
@@ -42,16 +44,21 @@ def card_payload(user, queue, now):
 
 class NextQuery(serializers.Serializer):
     deck = serializers.ChoiceField(choices=DECKS, required=False)
+    collection = serializers.RegexField(COLLECTION_KEY, max_length=60, required=False)
 
 
 class NextView(APIView):
-    @extend_schema(parameters=[OpenApiParameter("deck", enum=DECKS, required=False)],
-                   responses={200: OpenApiResponse(description="the next card"), 204: None})
+    @extend_schema(parameters=[OpenApiParameter("deck", enum=DECKS, required=False),
+                               OpenApiParameter("collection", str, required=False,
+                                                description="study this collection only (default: the user's)")],
+                   responses={200: OpenApiResponse(description="the next card"), 204: None, 404: None})
     def get(self, request):
         query = NextQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         now = timezone.now()
-        queue = study_queue(request.user, now, deck=query.validated_data.get("deck"))
+        key = query.validated_data.get("collection")
+        collection = collection_for(request.user, key) if key else None
+        queue = study_queue(request.user, now, deck=query.validated_data.get("deck"), collection=collection)
         if queue.card is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
         return Response(card_payload(request.user, queue, now))
@@ -145,11 +152,14 @@ class SettingsSerializer(serializers.ModelSerializer):
     decks = serializers.ListField(child=serializers.ChoiceField(choices=DECKS), min_length=1, max_length=len(DECKS))
     topics = serializers.ListField(child=serializers.ChoiceField(choices=TOPICS), required=False,
                                    max_length=len(TOPICS))
+    collections = serializers.ListField(child=serializers.RegexField(COLLECTION_KEY, max_length=60), required=False,
+                                        max_length=MAX_COLLECTIONS,
+                                        help_text="keys of the collections studied; empty: every public one")
 
     class Meta:
         model = StudySettings
         fields = ["timezone", "day_starts_at", "desired_retention", "new_per_day", "reviews_per_day", "decks",
-                  "topics", "quiz_counts_as_review"]
+                  "topics", "collections", "quiz_counts_as_review"]
 
 
 class SettingsView(APIView):

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from studyapp.accounts.models import settings_for
 from studyapp.decks import DECKS
 from studyapp.facts.models import SERGE, Collection
 
@@ -27,9 +28,13 @@ class CardQuerySet(models.QuerySet):
         """Cards that can be studied, quizzed and exported: not retired."""
         return self.filter(retired=False)
 
-    def in_collections(self, collections):
-        """Cards of these collections (Collection rows or primary keys)."""
-        return self.filter(collection__in=collections)
+    def studied_by(self, user, collection=None):
+        """Cards of the collections `user` studies: `collection` alone when given (the caller has checked the user
+        may study it: facts.selectors.collection_for), else the user's chosen ones, else every public one. One
+        subquery, no extra query; study.selectors.QUEUE_SQL is the same rule in SQL."""
+        if collection is not None:
+            return self.filter(collection=collection)
+        return self.filter(collection__in=Collection.objects.studied_by(user, settings_for(user).collections))
 
     def in_decks(self, decks):
         return self.filter(deck__in=decks) if decks else self

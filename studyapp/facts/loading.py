@@ -6,11 +6,10 @@ the record and the field. Writing happens in services.load_facts, inside one tra
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studyapp.facts.models import Event, Person, Precision, Visibility, Weight, Work, WorkKind
+from studyapp.facts.models import COLLECTION_KEY, Event, Person, Precision, Visibility, Weight, Work, WorkKind
 
 MAX_QUOTE_CHARS = 400
 MAX_QUOTE_WORDS = 40  # "about 30 words": a little slack for hyphenated and short words
@@ -120,7 +119,6 @@ def _check_end(fields, date, where, prefix=""):
 # description and visibility. A subfolder without fixture files (fixtures/audit/) is not a collection.
 COLLECTION_FILE = "collection.json"
 COLLECTION_ABOUT = {"title": str, "description": str, "visibility": str}
-COLLECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
 
 
 def fixture_files(folder) -> list[Path]:

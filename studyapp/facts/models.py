@@ -5,12 +5,15 @@ citations that give it (`Citation.claim` holds the fields that source states dif
 version is ever picked silently; `Fact.versions()` lists them all with their sources.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 
 # The built-in collection: the Serge fact base, which every fact and card belonged to before collections.
 SERGE = "serge"
 SERGE_TITLE = "Victor Serge"
+COLLECTION_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")  # a collection's key: its folder's name in fixtures/
 
 
 class Visibility(models.TextChoices):
@@ -24,11 +27,19 @@ class CollectionQuerySet(models.QuerySet):
         return self.filter(visibility=Visibility.PUBLIC)
 
     def studyable_by(self, user):
-        """Collections `user` may study when they know the key: public, unlisted, and private ones they edit."""
+        """Collections `user` may study when they know the key: public, unlisted, and private ones they own or
+        edit (study.selectors.QUEUE_SQL states the same rule in SQL). Everything else is 404 to them."""
+        shown = models.Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED])
         if not user.is_authenticated:
-            return self.exclude(visibility=Visibility.PRIVATE)
-        return self.filter(models.Q(visibility__in=[Visibility.PUBLIC, Visibility.UNLISTED])
-                           | models.Q(owner=user) | models.Q(editors=user)).distinct()
+            return self.filter(shown)
+        edited = Collection.editors.through.objects.filter(user=user).values("collection_id")
+        return self.filter(shown | models.Q(owner=user) | models.Q(pk__in=edited))
+
+    def studied_by(self, user, keys):
+        """The collections a user studies: those of `keys` (their choice) they may study, or every public one
+        when they chose none."""
+        chosen = self.filter(key__in=keys) if keys else self.public()
+        return chosen.filter(pk__in=self.studyable_by(user).values("pk")) if keys else chosen
 
 
 class Collection(models.Model):

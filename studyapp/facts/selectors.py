@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from studyapp.facts import timeline as periods
-from studyapp.facts.models import Citation, Event, Person, Source, Work
+from studyapp.facts.models import Citation, Collection, Event, Person, Source, Work
 from studyapp.refs import parse, ref
 from studyapp.text import fold
 
@@ -21,6 +21,12 @@ def _citations(citations):
 
 def _citations_prefetch():
     return Prefetch("citations", queryset=Citation.objects.select_related("source"))
+
+
+def collection_for(user, key) -> Collection:
+    """The collection `key` if `user` may study it (public, unlisted, or private and theirs to edit); else 404,
+    the same for a private collection as for an unknown key."""
+    return get_object_or_404(Collection.objects.studyable_by(user), key=key)
 
 
 def export_fact_base(collection=None) -> dict:

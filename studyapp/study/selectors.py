@@ -10,6 +10,7 @@ from studyapp import rows
 from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
 from studyapp.cards.selectors import active_card
+from studyapp.facts.models import Collection, Visibility
 from studyapp.study import scheduling
 from studyapp.study.models import FsrsOptimization, FsrsState, ReviewLog, ReviewState
 
@@ -107,18 +108,19 @@ class Queue:
         return sum(self.counts.values())
 
 
-def study_queue(user, now, *, deck=None, scope=None) -> Queue:
+def study_queue(user, now, *, deck=None, scope=None, collection=None) -> Queue:
     """What to study next, and what is left today, in a fixed number of queries.
 
     Order: due learning and relearning cards, then due reviews (up to the daily review cap), then
     new cards (up to what is left of today's new limit, and of the review cap, which they count
     against as in Anki), then learning cards due within LEARN_AHEAD.
     Suspended, buried and retired cards are left out; so are the siblings of cards reviewed today,
-    until the next study day.
+    until the next study day. Only cards of the user's collections are shown (Card.objects.studied_by), or of
+    `collection` alone when given (a Collection the caller has checked the user may study).
     """
     prefs = settings_for(user)
     start, end = study_day(user, now)
-    n = _queue_numbers(user, prefs, now=now, start=start, end=end, deck=deck, scope=scope)
+    n = _queue_numbers(user, prefs, now=now, start=start, end=end, deck=deck, scope=scope, collection=collection)
     # As Anki (new cards do not ignore the review limit): new cards introduced today count against the
     # review limit, and new cards are only shown within what the due reviews leave of it.
     review_room = max(0, prefs.reviews_per_day - n["reviews_done"] - n["new_done"])
@@ -201,7 +203,13 @@ QUEUE_COLUMNS = ("new", "learning", "learning_now", "review", "done", "new_done"
                  "first_learning", "first_review", "first_new", "next_learning", "next_review")
 
 
-def _queue_numbers(user, prefs, *, now, start, end, deck, scope):
+# Card.objects.studied_by in SQL: the user's chosen collections they may study (public, unlisted, or private ones
+# they own or edit: Collection.objects.studyable_by), or every public one when they chose none.
+STUDIED_SQL = """c.collection_id IN (SELECT k.id FROM {collection} k WHERE {chosen} AND (k.visibility <> %(private)s
+    OR k.owner_id = %(user)s OR k.id IN (SELECT e.collection_id FROM {editors} e WHERE e.user_id = %(user)s)))"""
+
+
+def _queue_numbers(user, prefs, *, now, start, end, deck, scope, collection):
     postgres = connection.vendor == "postgresql"
     adapt = connection.ops.adapt_datetimefield_value
     params = {"user": user.pk, "now": adapt(now), "ahead": adapt(now + LEARN_AHEAD), "start": adapt(start),
@@ -212,6 +220,15 @@ def _queue_numbers(user, prefs, *, now, start, end, deck, scope):
         return ", ".join(f"%({name}{i})s" for i in range(len(values)))
 
     cards = [f"NOT c.retired AND c.deck IN ({listed('deck', [deck] if deck else prefs.decks)})"]
+    if collection is not None:
+        params["collection"] = collection.pk
+        cards.append("c.collection_id = %(collection)s")
+    else:
+        params.update({"private": Visibility.PRIVATE.value, "public": Visibility.PUBLIC.value})
+        chosen = (f"k.key IN ({listed('collection', prefs.collections)})" if prefs.collections
+                  else "k.visibility = %(public)s")
+        cards.append(STUDIED_SQL.format(collection=Collection._meta.db_table,
+                                        editors=Collection.editors.through._meta.db_table, chosen=chosen))
     if scope is not None:
         scope = list(scope)
         cards.append(f"c.sibling_key IN ({listed('scope', scope)})" if scope else "1 = 0")
