@@ -22,5 +22,5 @@ def load_facts(*, paths, collection=SERGE, full=True, sources_dir=None, now=None
                                      sources_dir=sources_dir)
         report.cards = sync_cards(collection=target, now=now)
         # Quizzes draw distractors from a cached copy of the base: drop it once this load is committed.
-        transaction.on_commit(forget_fact_pool)
+        transaction.on_commit(lambda: forget_fact_pool(target.pk))
     return report

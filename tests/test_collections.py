@@ -312,3 +312,94 @@ def test_api_settings_choose_collections(alice_api, two_collections):
     response = alice_api.patch("/api/settings/", {"collections": ["group"]}, format="json")
     assert (response.status_code, response.json()["collections"]) == (200, ["group"])
     assert alice_api.get("/api/study/next/").json()["key"].startswith("group/")
+
+
+# --- Anki: one deck per collection and kind, Serge's notes keep their GUIDs ------------------------------------
+
+def test_anki_decks_are_named_by_collection_and_serge_keeps_its_ids():
+    from types import SimpleNamespace
+
+    from studyapp.exports.anki import ANKI_DECKS, anki_deck
+
+    serge = SimpleNamespace(key=SERGE, title="Victor Serge")
+    group = SimpleNamespace(key="group", title="Bob's group")
+    assert [anki_deck(serge, deck) for deck in ("people", "works", "events")] == list(ANKI_DECKS.values())
+    people, works = anki_deck(group, "people"), anki_deck(group, "works")
+    assert (people[1], works[1]) == ("Bob's group::People", "Bob's group::Works")
+    assert people == anki_deck(group, "people") and people[0] != works[0]
+    assert anki_deck(SimpleNamespace(key="odd", title="A::B"), "events")[1] == "A:B::Events"
+
+
+@pytest.mark.django_db
+def test_an_anki_reexport_with_a_second_collection_keeps_serge_notes_and_progress(alice, two_collections, tmp_path):
+    from anki.collection import Collection as AnkiCollection
+
+    from studyapp.accounts.services import settings_update
+    from studyapp.exports.anki import guid_for_key
+    from studyapp.exports.selectors import export_file
+    from tests.test_exports import import_apkg, notes_by_key
+
+    folder = tmp_path / "anki"
+    folder.mkdir()
+    col = AnkiCollection(str(folder / "collection.anki2"))
+    try:
+        first = export_file(user=alice, fmt="apkg", now=NOW)
+        import_apkg(col, first.content, tmp_path, "first.apkg")
+        serge_notes = {key: note.id for key, note in notes_by_key(col).items()}
+        assert serge_notes and all("/" not in key for key in serge_notes)
+        card = notes_by_key(col)["person:victor-serge:person_who"].cards()[0]
+        card.ivl, card.type, card.queue, card.due = 30, 2, 2, 100  # progress made in Anki
+        col.update_card(card)
+
+        two_collections.visibility = Visibility.UNLISTED
+        two_collections.save()
+        settings_update(user=alice, values={"collections": [SERGE, "group"]})
+        second = export_file(user=alice, fmt="apkg", now=NOW + dt.timedelta(days=1))
+        log = import_apkg(col, second.content, tmp_path, "second.apkg")
+
+        notes = notes_by_key(col)
+        assert len(log.new) == len(serge_notes) == second.export.note_count - first.export.note_count
+        assert {key: notes[key].id for key in serge_notes} == serge_notes
+        assert sorted(key for key in notes if key not in serge_notes) == sorted(f"group/{key}" for key in serge_notes)
+        assert notes["person:victor-serge:person_who"].guid == guid_for_key("person:victor-serge:person_who")
+        assert col.get_card(card.id).ivl == 30
+        assert {col.decks.name(c.did) for c in notes["group/person:victor-serge:person_who"].cards()} == {
+            "Bob's group::People"}
+        assert {col.decks.name(c.did) for c in notes["person:victor-serge:person_who"].cards()} == {
+            "Victor Serge::People"}
+    finally:
+        col.close()
+
+
+# --- quizzes and the pages of the base --------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_quizzes_ask_only_the_users_collections_with_their_own_facts(alice, bob, tmp_path, two_collections):
+    from studyapp.accounts.services import settings_update
+    from studyapp.quiz.services import quiz_create
+
+    data = factbase.records()
+    factbase.find(data, "facts.person", "victor-serge")["fields"]["name"] = "Victor Kibalchich"
+    load_facts(paths=[factbase.write(tmp_path / "group.json", data)], collection="group", now=NOW)
+    alices = quiz_create(user=alice, deck="all", size=50, kinds=["typed"], now=NOW, seed=1)
+    assert {q.card.collection.key for q in alices.questions.all()} == {SERGE}
+    settings_update(user=bob, values={"collections": ["group"]})
+    bobs = quiz_create(user=bob, deck="people", size=50, kinds=["typed"], now=NOW, seed=1)
+    questions = list(bobs.questions.select_related("card"))
+    assert {q.card.collection.key for q in questions} == {"group"}
+    assert [q.card.key for q in questions if q.card.kind == "person_reverse"] == [
+        "group/person:victor-serge:person_reverse"]
+    assert "Victor Kibalchich" in Card.objects.get(key="group/person:victor-serge:person_reverse").accepted
+
+
+@pytest.mark.django_db
+def test_the_pages_of_the_base_show_the_serge_collection_when_another_shares_its_keys(client, tmp_path,
+                                                                                    two_collections):
+    data = factbase.records()
+    factbase.find(data, "facts.person", "victor-serge")["fields"]["name"] = "Victor Kibalchich"
+    load_facts(paths=[factbase.write(tmp_path / "group.json", data)], collection="group", now=NOW)
+    for url in ("/people/victor-serge/", "/people/", "/works/witness-to-the-german-revolution/", "/timeline/",
+                "/events/exile-to-orenburg/", f"/sources/{factbase.S004}/", "/search/?q=victor"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Kibalchich" not in response.content.decode(), url

@@ -101,7 +101,8 @@ def fake_card(key, kind="person_who", deck="people", prompt="Q?", answer="A", to
               disputed=False):
     citations = citations if citations is not None else [{"source": "s.txt", "title": "A title", "quote": "a quote"}]
     return SimpleNamespace(key=key, kind=kind, deck=deck, prompt=prompt, answer=answer, topics=list(topics),
-                           citations=citations, disputed=disputed)
+                           citations=citations, disputed=disputed,
+                           collection=SimpleNamespace(key="serge", title="Victor Serge"))
 
 
 def test_it_takes_the_guid_from_the_card_key_not_the_text():

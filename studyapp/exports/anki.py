@@ -5,6 +5,7 @@ Identity is what lets a learner re-import without losing progress: note types, d
 and, because each package is stamped later than the last, updates it in place.
 """
 
+import hashlib
 import html
 import io
 import re
@@ -15,15 +16,27 @@ import genanki
 
 from studyapp.cards.generation import BLANK
 from studyapp.decks import DECKS
+from studyapp.facts.models import SERGE
 
 GUID_NAMESPACE = "studyapp"
 BASIC_MODEL_ID = 1_734_209_101
 CLOZE_MODEL_ID = 1_734_209_102
-ANKI_DECKS = {  # app deck -> (Anki deck id, Anki deck name); one per deck of studyapp.decks
+ANKI_DECKS = {  # app deck -> (Anki deck id, Anki deck name) of the Serge collection; one per deck of studyapp.decks
     "people": (1_734_209_201, "Victor Serge::People"),
     "works": (1_734_209_202, "Victor Serge::Works"),
     "events": (1_734_209_203, "Victor Serge::Events"),
 }
+
+
+def anki_deck(collection, deck: str) -> tuple[int, str]:
+    """(Anki deck id, name) of an app deck of a collection: "<collection title>::People". The Serge collection
+    keeps the ids it always had; another's come from its key and the deck, so each export gives the same ones."""
+    title = collection.title.replace("::", ":").strip() or collection.key  # "::" would make a sub-deck
+    name = f"{title}::{deck.capitalize()}"
+    if collection.key == SERGE:
+        return ANKI_DECKS[deck][0], name
+    digest = hashlib.sha256(f"{GUID_NAMESPACE}:{collection.key}:{deck}".encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:4], "big") % (1 << 30), name
 BASIC, CLOZE = "studyapp Basic", "studyapp Cloze"
 BASIC_FIELDS = ("Front", "Back", "Source", "Key", "Reverse Front", "Reverse Back")
 CLOZE_FIELDS = ("Text", "Extra", "Source", "Key")
@@ -65,7 +78,8 @@ CLOZE_PROMPT = re.compile(r"Fill in the blank \((?P<what>[^)]*)\): “(?P<text>.
 
 @dataclass(frozen=True)
 class NoteSpec:
-    """One Anki note: which note type, deck and fields (already HTML), its tags, and the app cards it carries."""
+    """One Anki note: which note type, deck (the app's, and the Anki deck of its collection) and fields (already
+    HTML), its tags, and the app cards it carries."""
 
     guid: str
     notetype: str
@@ -73,6 +87,7 @@ class NoteSpec:
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     card_keys: tuple[str, ...]
+    anki_deck: tuple[int, str]  # (id, name), from anki_deck()
 
     @property
     def card_count(self):
@@ -139,7 +154,7 @@ def _forward_key(card):
 
 def note_specs(cards, *, leech_keys=frozenset()) -> list[NoteSpec]:
     """The notes for these cards, in their order. Cards need key, kind, deck, prompt, answer, topics,
-    citations and disputed (Card rows or anything shaped like them)."""
+    citations, disputed and collection (key and title) (Card rows or anything shaped like them)."""
     cards = list(cards)
     by_key = {card.key: card for card in cards}
     reverse_for = {_forward_key(c): c for c in cards if c.kind in REVERSE_OF and _forward_key(c) in by_key}
@@ -164,6 +179,7 @@ def note_specs(cards, *, leech_keys=frozenset()) -> list[NoteSpec]:
         notes.append(NoteSpec(
             guid=guid_for_key(card.key), notetype=notetype, deck=card.deck, fields=fields,
             tags=_tags(carried, leech_keys), card_keys=tuple(c.key for c in carried),
+            anki_deck=anki_deck(card.collection, card.deck),
         ))
     return notes
 
@@ -194,16 +210,17 @@ def next_timestamp(now: float) -> int:
 
 
 def build_package(notes) -> genanki.Package:
-    """A genanki package with one deck per app deck that has notes."""
+    """A genanki package with one deck per collection and app deck that has notes."""
     decks = {}
     for spec in notes:
-        if spec.deck not in decks:
-            deck_id, name = ANKI_DECKS[spec.deck]
-            decks[spec.deck] = genanki.Deck(deck_id, name)
+        if spec.anki_deck not in decks:
+            decks[spec.anki_deck] = genanki.Deck(*spec.anki_deck)
         note = genanki.Note(model=MODELS[spec.notetype], fields=list(spec.fields), tags=list(spec.tags),
                             guid=spec.guid)
-        decks[spec.deck].add_note(note)
-    return genanki.Package([decks[d] for d in DECKS if d in decks])  # in the one deck order
+        decks[spec.anki_deck].add_note(note)
+    # Collection by collection (by deck name), each in the one deck order.
+    order = {spec.anki_deck: (spec.anki_deck[1].rsplit("::", 1)[0], DECKS.index(spec.deck)) for spec in notes}
+    return genanki.Package([decks[key] for key in sorted(decks, key=order.__getitem__)])
 
 
 def apkg_bytes(notes, *, timestamp: float) -> bytes:

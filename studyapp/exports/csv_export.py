@@ -7,7 +7,7 @@ Anki cannot create note types from a text file: the first import of a new profil
 import csv
 import io
 
-from studyapp.exports.anki import ANKI_DECKS, BASIC_FIELDS
+from studyapp.exports.anki import BASIC_FIELDS
 
 # Columns after the four special ones map to the note type's fields by position: Basic uses all six,
 # Cloze (Text, Extra, Source, Key) the first four.
@@ -23,5 +23,5 @@ def csv_text(notes) -> str:
     writer = csv.writer(out, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     for note in notes:
         fields = list(note.fields) + [""] * (len(BASIC_FIELDS) - len(note.fields))
-        writer.writerow([note.guid, note.notetype, ANKI_DECKS[note.deck][1], " ".join(note.tags), *fields])
+        writer.writerow([note.guid, note.notetype, note.anki_deck[1], " ".join(note.tags), *fields])
     return out.getvalue()

@@ -7,6 +7,7 @@ from studyapp.cards.models import Card
 from studyapp.decks import ALL, DECK_CHOICES, DECKS
 from studyapp.exports.anki import NoteSpec, apkg_bytes, next_timestamp, note_specs
 from studyapp.exports.csv_export import csv_text
+from studyapp.facts.models import Visibility
 from studyapp.study.models import ReviewState
 
 CARD_FIELDS = ("key", "kind", "deck", "prompt", "answer", "topics", "citations", "disputed")
@@ -39,13 +40,16 @@ def export_decks(*, user=None, deck="all") -> tuple[str, ...]:
 
 
 def export_cards(*, user=None, deck="all", studied_only=False):
-    """Active (never retired) cards of the export's decks; with studied_only, those the user has reviewed."""
+    """Active (never retired) cards of the export's decks, in the user's collections (without a user, every
+    public collection's); with studied_only, those the user has reviewed."""
     cards = Card.objects.active().filter(deck__in=export_decks(user=user, deck=deck))
+    cards = cards.studied_by(user) if user is not None else cards.filter(collection__visibility=Visibility.PUBLIC)
     if studied_only:
         if user is None:
             raise ValueError("studied_only needs a user")
         cards = cards.filter(review_states__user=user)
-    return cards.order_by("deck", "fact_type", "fact_key", "kind").only(*CARD_FIELDS)
+    return (cards.select_related("collection").order_by("collection__key", "deck", "fact_type", "fact_key", "kind")
+            .only(*CARD_FIELDS, "collection__key", "collection__title"))
 
 
 def export_for(*, user=None, deck="all", studied_only=False) -> Export:

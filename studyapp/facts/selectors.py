@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from studyapp.facts import timeline as periods
-from studyapp.facts.models import Citation, Collection, Event, Person, Source, Work
+from studyapp.facts.models import SERGE, Citation, Collection, Event, Person, Source, Work
 from studyapp.refs import parse, ref
 from studyapp.text import fold
 
@@ -21,6 +21,12 @@ def _citations(citations):
 
 def _citations_prefetch():
     return Prefetch("citations", queryset=Citation.objects.select_related("source"))
+
+
+def in_collection(model, collection: str):
+    """A fact model's rows in one collection (by key). The pages of the base (/people/..., /timeline/, search)
+    read the Serge collection's: every read below takes the collection, Serge's by default."""
+    return model.objects.filter(collection__key=collection)
 
 
 def collection_for(user, key) -> Collection:
@@ -64,21 +70,22 @@ def export_fact_base(collection=None) -> dict:
 
 # --- exploring the base: pages, search, scopes --------------------------------------------------------
 
-def person_page(key) -> Person:
+def person_page(key, *, collection: str = SERGE) -> Person:
     """A person with their citations, works and events, in a fixed number of queries; 404 if unknown."""
     return get_object_or_404(
-        Person.objects.prefetch_related(_citations_prefetch(), "works", "events"), key=key)
+        in_collection(Person, collection).prefetch_related(_citations_prefetch(), "works", "events"), key=key)
 
 
-def work_page(key) -> Work:
+def work_page(key, *, collection: str = SERGE) -> Work:
     """A work with its author, citations and events; 404 if unknown."""
-    return get_object_or_404(
-        Work.objects.select_related("author").prefetch_related(_citations_prefetch(), "events"), key=key)
+    works = in_collection(Work, collection).select_related("author")
+    return get_object_or_404(works.prefetch_related(_citations_prefetch(), "events"), key=key)
 
 
-def event_page(key) -> Event:
+def event_page(key, *, collection: str = SERGE) -> Event:
     """An event with its people, works and citations; 404 if unknown."""
-    return get_object_or_404(Event.objects.prefetch_related(_citations_prefetch(), "people", "works"), key=key)
+    return get_object_or_404(
+        in_collection(Event, collection).prefetch_related(_citations_prefetch(), "people", "works"), key=key)
 
 
 @dataclass(frozen=True)
@@ -91,11 +98,11 @@ class Timeline:
     filters: list[str]  # the name and the title filtered by, person first
 
 
-def timeline_events(*, person: str = "", work: str = "") -> Timeline:
+def timeline_events(*, person: str = "", work: str = "", collection: str = SERGE) -> Timeline:
     """Every dated event, or those with a person and/or a work (by key); 404 for a key that names nobody."""
-    people = list(Person.objects.values_list("key", "name"))
-    works = list(Work.objects.values_list("key", "title"))
-    events = Event.objects.prefetch_related(_citations_prefetch(), "people", "works")
+    people = list(in_collection(Person, collection).values_list("key", "name"))
+    works = list(in_collection(Work, collection).values_list("key", "title"))
+    events = in_collection(Event, collection).prefetch_related(_citations_prefetch(), "people", "works")
     filters = []
     if person:
         name = dict(people).get(person)
@@ -118,13 +125,13 @@ def _source_text(key) -> str | None:
         return None
 
 
-def source_page(key):
+def source_page(key, *, collection: str = SERGE):
     """(source, citations in the order their quotes appear in the source's text); 404 if unknown.
 
     The order comes from the source file when it is on disk (quotes are verbatim, so find() places
     them); otherwise, and for a quote not found, from the order of the fixtures.
     """
-    source = get_object_or_404(Source, key=key)
+    source = get_object_or_404(in_collection(Source, collection), key=key)
     citations = list(Citation.objects.filter(source=source).select_related("person", "work", "event"))
     text = _source_text(source.key)
     if text is not None:
@@ -144,7 +151,7 @@ class Hit:
     matched: str  # the name or alias that matched
 
 
-def search(query, *, limit=50) -> list[Hit]:
+def search(query, *, limit=50, collection: str = SERGE) -> list[Hit]:
     """People, works and events whose name, title, description, aliases or author contain every word of the query.
 
     Matching is insensitive to case and accents; the base is small, so it is folded in Python in three
@@ -154,13 +161,15 @@ def search(query, *, limit=50) -> list[Hit]:
     if not words:
         return []
     rows = []  # (kind, key, label, detail, names, author, text)
-    for key, name, aliases, description in Person.objects.values_list("key", "name", "aliases", "description"):
+    for key, name, aliases, description in in_collection(Person, collection).values_list(
+            "key", "name", "aliases", "description"):
         rows.append(("person", key, name, description, [name, *aliases], "", description))
-    for key, title, aliases, year, author in Work.objects.values_list(
+    for key, title, aliases, year, author in in_collection(Work, collection).values_list(
             "key", "title", "aliases", "year", "author__name"):
         detail = ", ".join(str(part) for part in (author, year) if part)
         rows.append(("work", key, title, detail, [title, *aliases], author or "", ""))
-    for key, when, description, aliases in Event.objects.values_list("key", "when", "description", "aliases"):
+    for key, when, description, aliases in in_collection(Event, collection).values_list(
+            "key", "when", "description", "aliases"):
         rows.append(("event", key, description, when, [*aliases], "", f"{when} {description}"))
     hits = []
     for kind, key, label, detail, names, author, text in rows:
@@ -175,20 +184,21 @@ def search(query, *, limit=50) -> list[Hit]:
     return [hit for _, hit in hits[:limit]]
 
 
-def period_facts() -> dict[str, set[str]]:
+def period_facts(*, collection: str = SERGE) -> dict[str, set[str]]:
     """Period slug → sibling keys of its facts: events dated in it, works published in it, and the people
     taking part in its events. Three queries whatever the size of the base."""
     found = defaultdict(set)
-    for key, date in Event.objects.values_list("key", "date"):
+    for key, date in in_collection(Event, collection).values_list("key", "date"):
         found[periods.slug_for_year(date.year)].add(ref("event", key))
-    for key, year in Work.objects.filter(year__isnull=False).values_list("key", "year"):
+    for key, year in in_collection(Work, collection).filter(year__isnull=False).values_list("key", "year"):
         found[periods.slug_for_year(year)].add(ref("work", key))
-    for date, person in Event.people.through.objects.values_list("event__date", "person__key"):
+    attended = Event.people.through.objects.filter(event__collection__key=collection)
+    for date, person in attended.values_list("event__date", "person__key"):
         found[periods.slug_for_year(date.year)].add(ref("person", person))
     return {period.slug: found.get(period.slug, set()) for period in periods.PERIODS}
 
 
-def period_members(period) -> tuple[list[Event], list[Work], list[Person]]:
+def period_members(period, *, collection: str = SERGE) -> tuple[list[Event], list[Work], list[Person]]:
     """The events, works and people of a period, as period_facts defines them (three queries)."""
     years = {}
     if period.start is not None:
@@ -199,9 +209,9 @@ def period_members(period) -> tuple[list[Event], list[Work], list[Person]]:
     def within(field):
         return {f"{field}__{op}": value for op, value in years.items()}
 
-    events = list(Event.objects.filter(**within("date__year")))
-    works = list(Work.objects.filter(year__isnull=False, **within("year")).order_by("year", "title"))
-    people = list(Person.objects.filter(**within("events__date__year")).distinct())
+    events = list(in_collection(Event, collection).filter(**within("date__year")))
+    works = list(in_collection(Work, collection).filter(year__isnull=False, **within("year")).order_by("year", "title"))
+    people = list(in_collection(Person, collection).filter(**within("events__date__year")).distinct())
     return events, works, people
 
 
@@ -230,17 +240,17 @@ class UnknownScope(Http404):
     """The scope names nothing in the base (a 404 on pages; the API answers 400 naming `scope`)."""
 
 
-def parse_scope(kind, key) -> Scope:
+def parse_scope(kind, key, *, collection: str = SERGE) -> Scope:
     """Resolve one scope to the sibling keys of its cards; raises UnknownScope."""
     param = ref(kind, key)
     if kind == "person":
-        fact = Person.objects.filter(key=key).values_list("name", flat=True).first()
+        fact = in_collection(Person, collection).filter(key=key).values_list("name", flat=True).first()
     elif kind == "work":
-        fact = Work.objects.filter(key=key).values_list("title", flat=True).first()
+        fact = in_collection(Work, collection).filter(key=key).values_list("title", flat=True).first()
     elif kind == "event":
-        fact = Event.objects.filter(key=key).values_list("description", flat=True).first()
+        fact = in_collection(Event, collection).filter(key=key).values_list("description", flat=True).first()
     elif kind == "source":
-        source = Source.objects.filter(key=key).first()
+        source = in_collection(Source, collection).filter(key=key).first()
         if source is None:
             raise UnknownScope(f"no source {key!r}")
         return Scope(param, source.title, frozenset(source_facts(source)))
@@ -248,7 +258,7 @@ def parse_scope(kind, key) -> Scope:
         period = periods.BY_SLUG.get(key)
         if period is None:
             raise UnknownScope(f"no period {key!r}")
-        return Scope(param, period.label, frozenset(period_facts()[key]))
+        return Scope(param, period.label, frozenset(period_facts(collection=collection)[key]))
     else:
         raise UnknownScope(f"choose one of {', '.join(SCOPE_KINDS)}")
     if fact is None:

@@ -8,12 +8,12 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from studyapp.facts import selectors
-from studyapp.facts.models import Source
+from studyapp.facts.models import SERGE, Source
 
 
 @require_safe
 def source_list(request):
-    return render(request, "facts/sources.html", {"sources": Source.objects.all()})
+    return render(request, "facts/sources.html", {"sources": selectors.in_collection(Source, SERGE)})
 
 
 @require_safe

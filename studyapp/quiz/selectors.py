@@ -10,7 +10,7 @@ from studyapp.cards.models import Card
 from studyapp.cards.selectors import fact_snapshots
 from studyapp.decks import ALL
 from studyapp.decks import DECKS as DECK_LIST
-from studyapp.facts.models import Person
+from studyapp.facts.models import Collection, Person, serge_collection_id
 from studyapp.quiz.models import Quiz, QuizMode, QuizQuestion
 from studyapp.study import scheduling
 from studyapp.study.models import ReviewState
@@ -34,9 +34,9 @@ def quiz_cards(user, *, deck, mode, now, scope=None) -> list[Card]:
     """Active cards to quiz on, in priority order: weakest first for "weakest", else by id (caller shuffles).
 
     scope, when given, is a collection of sibling keys ("person:victor-serge", ...): only those facts' cards
-    ("Quiz me on this" on a person, work, source or period page).
+    ("Quiz me on this" on a person, work, source or period page). Only cards of the user's collections.
     """
-    cards = Card.objects.active().in_decks(DECKS[deck])
+    cards = Card.objects.active().in_decks(DECKS[deck]).studied_by(user)
     if scope is not None:
         cards = cards.filter(sibling_key__in=list(scope))
     if mode == QuizMode.ALL:
@@ -53,24 +53,29 @@ def quiz_cards(user, *, deck, mode, now, scope=None) -> list[Card]:
     return [s.card for s in ranked]
 
 
-FACT_POOL_KEY = "quiz:fact-pool:v1"
+FACT_POOL_KEY = "quiz:fact-pool:v2:{}"  # one pool per collection (its primary key)
 FACT_POOL_SECONDS = 600  # load_facts clears it at once; the timeout covers edits made in the admin
 
 
-def fact_pool() -> Pool:
-    """The whole fact base as the distractor pool, from the shared cache (one read) when it is there."""
-    pool = cache.get(FACT_POOL_KEY)
+def fact_pool(collection_id: int | None = None) -> Pool:
+    """One collection's facts (the Serge base's when None) as the distractor pool, from the shared cache (one
+    read) when it is there. A question's distractors come from its own card's collection only."""
+    if collection_id is None:
+        collection_id = serge_collection_id()
+    pool = cache.get(FACT_POOL_KEY.format(collection_id))
     if pool is None:
-        pool = _build_fact_pool()
-        cache.set(FACT_POOL_KEY, pool, FACT_POOL_SECONDS)
+        pool = _build_fact_pool(collection_id)
+        cache.set(FACT_POOL_KEY.format(collection_id), pool, FACT_POOL_SECONDS)
     return pool
 
 
-def forget_fact_pool():
-    cache.delete(FACT_POOL_KEY)
+def forget_fact_pool(collection_id: int | None = None):
+    """Drop a collection's cached pool (every collection's when None)."""
+    ids = [collection_id] if collection_id is not None else list(Collection.objects.values_list("pk", flat=True))
+    cache.delete_many([FACT_POOL_KEY.format(pk) for pk in ids])
 
 
-def _build_fact_pool() -> Pool:
-    people, works, events = fact_snapshots()
-    roles = {key: tuple(r) for key, r in Person.objects.values_list("key", "roles")}
+def _build_fact_pool(collection_id) -> Pool:
+    people, works, events = fact_snapshots(collection_id)
+    roles = {key: tuple(r) for key, r in Person.objects.filter(collection_id=collection_id).values_list("key", "roles")}
     return Pool(people=tuple(people), works=tuple(works), events=tuple(events), roles=roles)

@@ -39,6 +39,23 @@ def _validate(deck, size, kinds, mode):
 
 
 @transaction.atomic
+def _questions(cards, *, size, kinds, rng):
+    """Questions for cards of one collection or several: each collection's cards are asked with its own facts as
+    distractors, in a share of the quiz as large as its share of the cards (one collection: one call, as always)."""
+    by_collection = {}
+    for card in cards:
+        by_collection.setdefault(card.collection_id, []).append(card)
+    if len(by_collection) <= 1:
+        collection_id = next(iter(by_collection), None)
+        return building.build_questions(cards, fact_pool(collection_id), size=size, kinds=kinds, rng=rng)
+    specs = []
+    for collection_id, group in by_collection.items():
+        share = max(1, round(size * len(group) / len(cards)))
+        specs += building.build_questions(group, fact_pool(collection_id), size=share, kinds=kinds, rng=rng)
+    rng.shuffle(specs)
+    return specs[:size]
+
+
 def quiz_create(*, user, deck: str, size: int = DEFAULT_SIZE, kinds=building.QUESTION_KINDS, mode: str = "all",
                 now, seed: int | None = None, scope=None) -> Quiz:
     """Build and store a quiz of up to `size` questions; raises QuizInputError naming the field to fix."""
@@ -50,7 +67,7 @@ def quiz_create(*, user, deck: str, size: int = DEFAULT_SIZE, kinds=building.QUE
     cards = quiz_cards(user, deck=deck, mode=mode, now=now, scope=scope)
     if mode != QuizMode.WEAKEST:
         rng.shuffle(cards)
-    specs = building.build_questions(cards, fact_pool(), size=size, kinds=kinds, rng=rng)
+    specs = _questions(cards, size=size, kinds=kinds, rng=rng)
     if not specs:
         if scope is not None and not cards:
             raise QuizInputError("scope", "there are no cards of this in the chosen deck")

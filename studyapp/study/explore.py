@@ -15,7 +15,8 @@ from django.views.decorators.http import require_safe
 
 from studyapp.decks import DECK_OF, DECKS
 from studyapp.facts import selectors, timeline
-from studyapp.facts.models import Person, Work
+from studyapp.facts.models import SERGE, Person, Work
+from studyapp.facts.selectors import in_collection
 from studyapp.refs import parse, ref, ref_of
 from studyapp.study.mastery import EMPTY, LEVELS, UNSTUDIED, combine, mastery_for
 
@@ -80,7 +81,7 @@ def timeline_page(request):
 
 @require_safe
 def person_list(request):
-    people = list(Person.objects.all())
+    people = list(in_collection(Person, SERGE))
     per_key = _mastery(request, [ref_of(p) for p in people])
     return render(request, "facts/list.html", {"title": "People", "kind": "person", "items": _pairs(
         people, "person", per_key), "signed_in": per_key is not None, "legend": _legend()})
@@ -88,7 +89,7 @@ def person_list(request):
 
 @require_safe
 def work_list(request):
-    works = list(Work.objects.select_related("author"))
+    works = list(in_collection(Work, SERGE).select_related("author"))
     per_key = _mastery(request, [ref_of(w) for w in works])
     return render(request, "facts/list.html", {"title": "Works", "kind": "work", "items": _pairs(
         works, "work", per_key), "signed_in": per_key is not None, "legend": _legend()})
