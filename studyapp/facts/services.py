@@ -4,9 +4,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.text import slugify
 
 from studyapp.facts.loading import read_files, validate
 from studyapp.facts.models import (
+    COLLECTION_KEY,
     SERGE,
     SERGE_TITLE,
     Citation,
@@ -180,3 +182,50 @@ def write_facts(*, paths, collection: str, about=None, full=True, sources_dir=No
                 report.deleted["sources"] = gone_sources.count()
                 gone_sources.delete()
     return collection, report
+
+
+# --- collections: created by any signed-up user, changed by their owner and editors ----------------------------
+
+class NotAllowed(Exception):
+    """The user may see the collection but not make this change (the API answers 403)."""
+
+
+def _free_key(title: str) -> str:
+    """A new collection's key: its title as a slug, made unique with -2, -3, ... (never a reserved key)."""
+    base = (slugify(title)[:50].strip("-_") or "collection")
+    if not COLLECTION_KEY.match(base):
+        base = f"c-{base}"[:50]
+    taken = set(Collection.objects.filter(key__startswith=base).values_list("key", flat=True)) | {SERGE}
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+@transaction.atomic
+def collection_create(*, owner, title: str, description: str = "", visibility: str = Visibility.PRIVATE) -> Collection:
+    """A new, empty collection owned by `owner`; its key comes from the title (callers validate the fields)."""
+    return Collection.objects.create(key=_free_key(title), title=title, description=description,
+                                     visibility=visibility, owner=owner)
+
+
+def collection_update(*, collection: Collection, by, values: dict) -> Collection:
+    """Change a collection's title or description (its owner or an editor) or visibility (its owner only)."""
+    if not collection.can_edit(by) or ("visibility" in values and collection.owner_id != by.pk):
+        raise NotAllowed("only the collection's owner changes its visibility" if collection.can_edit(by)
+                         else "only the collection's owner and editors change it")
+    for name in ("title", "description", "visibility"):
+        if name in values:
+            setattr(collection, name, values[name])
+    collection.save(update_fields=[name for name in ("title", "description", "visibility") if name in values])
+    return collection
+
+
+def collection_editor_add(*, collection: Collection, by, editor) -> Collection:
+    """Make `editor` an editor of the collection; only its owner may."""
+    if collection.owner_id is None or collection.owner_id != by.pk:
+        raise NotAllowed("only the collection's owner adds editors")
+    if editor.pk != collection.owner_id:
+        collection.editors.add(editor)
+    return collection
