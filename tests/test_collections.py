@@ -403,3 +403,56 @@ def test_the_pages_of_the_base_show_the_serge_collection_when_another_shares_its
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Kibalchich" not in response.content.decode(), url
+
+
+@pytest.mark.django_db
+def test_card_report_checks_each_collection_on_its_own_facts(tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "base.json"
+    path.write_text(json.dumps([
+        {"model": "facts.source", "fields": {"key": "s.txt", "title": "S", "kind": "article"}},
+        {"model": "facts.event", "fields": {"key": "arrest", "when": "1928", "date": "1928-01-01",
+                                           "precision": "year", "description": "His 1928 arrest.", "weight": "core"}},
+        {"model": "facts.citation", "fields": {"source": ["s.txt"], "event": ["arrest"], "quote": "arrested"}},
+    ]))
+    load_facts(paths=[path])
+    load_facts(paths=[path], collection="group")
+    out = StringIO()
+    with pytest.raises(CommandError, match="4 card-rule violation"):
+        call_command("card_report", stdout=out)
+    lines = [line.strip() for line in out.getvalue().splitlines()]
+    assert lines[lines.index("violations: 4") - 7:] == [
+        "2 cards", "kinds: event_when 2", "decks: events 2", "weights: core 2", "people:", "works:",
+        "events: core 2", "violations: 4",
+        "group/event:arrest: leak: the description states a year: 'His 1928 arrest.'",
+        "group/event:arrest:event_when: leak: the prompt states an accepted answer: 1928, the year(s) 1928",
+        "event:arrest: leak: the description states a year: 'His 1928 arrest.'",
+        "event:arrest:event_when: leak: the prompt states an accepted answer: 1928, the year(s) 1928"]
+    out = StringIO()
+    with pytest.raises(CommandError, match="2 card-rule violation"):
+        call_command("card_report", "--json", "--collection", "group", stdout=out)
+    report = json.loads(out.getvalue())
+    assert (report["cards"], [v["card"] for v in report["violations"]]) == (
+        Card.objects.filter(collection__key="group").count(), ["group/event:arrest", "group/event:arrest:event_when"])
+
+
+@pytest.mark.django_db
+def test_the_study_page_studies_one_collection_with_the_404_rules(client, alice, bob, two_collections):
+    serge_first = Card.objects.filter(collection__key=SERGE).order_by("intro_rank", "id").first()
+    client.force_login(alice)
+    assert client.get("/study/?collection=group").status_code == 404
+    assert client.get("/study/?collection=nobody").status_code == 404
+    page = client.get(f"/study/?collection={SERGE}")
+    assert page.status_code == 200 and page.context["queue"].card == serge_first
+    assert "Studying only the collection <strong>Victor Serge</strong>" in page.content.decode()
+    client.logout()
+    client.force_login(bob)
+    page = client.get("/study/?collection=group")
+    card = page.context["queue"].card
+    assert card.key == f"group/{serge_first.key}"
+    assert '<input type="hidden" name="collection" value="group">' in page.content.decode()
+    response = client.post("/study/bury/", {"card": card.pk, "collection": "group"})
+    assert response.status_code == 302 and response["Location"] == "/study/?collection=group"

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from studyapp.cards.models import Card
 from studyapp.converters import MAX_ID
-from studyapp.facts.selectors import scope_from_params
+from studyapp.facts.selectors import collection_for, scope_from_params
 from studyapp.study import scheduling, services, stats
 from studyapp.study.models import Rating, ReviewState, StudyAction
 from studyapp.study.selectors import interval_preview, study_queue
@@ -29,9 +29,10 @@ UNDONE = {
 
 
 def _back_to_study(request):
-    """Back to the study page, still limited to the "Study this" scope the form came with, if any."""
-    scope = request.POST.get("scope", "").strip()
-    return redirect(f"{reverse('study')}?{urlencode({'scope': scope})}" if scope else "study")
+    """Back to the study page, still limited to the "Study this" scope and the collection the form came with."""
+    limits = {name: request.POST.get(name, "").strip() for name in ("scope", "collection")}
+    limits = {name: value for name, value in limits.items() if value}
+    return redirect(f"{reverse('study')}?{urlencode(limits)}" if limits else "study")
 
 
 def _posted_card(request):
@@ -49,8 +50,10 @@ def _posted_card(request):
 def study_page(request):
     now = timezone.now()
     scope = scope_from_params(request.GET)  # "Study this": ?scope=person:victor-serge, ?period=1917-1921, ...
-    queue = study_queue(request.user, now, scope=scope.sibling_keys if scope else None)
-    context = {"queue": queue, "review_id": uuid.uuid4(), "scope": scope}
+    key = request.GET.get("collection", "").strip()  # one collection: 404 unless the user may study it
+    collection = collection_for(request.user, key) if key else None
+    queue = study_queue(request.user, now, scope=scope.sibling_keys if scope else None, collection=collection)
+    context = {"queue": queue, "review_id": uuid.uuid4(), "scope": scope, "collection": collection}
     if queue.card is not None:
         outcomes = interval_preview(request.user, queue.card, queue.state, now)
         context["buttons"] = [(value, label, scheduling.format_interval(outcomes[value].interval))
