@@ -456,3 +456,27 @@ def test_the_study_page_studies_one_collection_with_the_404_rules(client, alice,
     assert '<input type="hidden" name="collection" value="group">' in page.content.decode()
     response = client.post("/study/bury/", {"card": card.pk, "collection": "group"})
     assert response.status_code == 302 and response["Location"] == "/study/?collection=group"
+
+
+@pytest.mark.django_db
+def test_the_settings_page_chooses_among_the_collections_a_user_may_see(client, alice, bob, two_collections):
+    from studyapp.accounts.models import StudySettings
+    from studyapp.accounts.services import settings_update
+    from tests.test_site_pages import _settings_post
+
+    client.force_login(alice)
+    assert client.get("/settings/").context["form"].fields["collections"].choices == [(SERGE, "Victor Serge")]
+    response = client.post("/settings/", _settings_post(collections=["group"]))
+    assert response.status_code == 200 and response.context["form"].errors["collections"] == [
+        "Select a valid choice. group is not one of the available choices."]
+    client.post("/settings/", _settings_post(collections=[SERGE]))
+    assert StudySettings.objects.get(user=alice).collections == [SERGE]
+    two_collections.visibility = Visibility.UNLISTED
+    two_collections.save()
+    settings_update(user=StudySettings.objects.get(user=alice).user, values={"collections": [SERGE, "group"]})
+    page = client.get("/settings/")
+    assert page.context["form"].fields["collections"].choices == [("group", "Bob's group"), (SERGE, "Victor Serge")]
+    assert 'value="group" id="id_collections_0" checked' in page.content.decode()
+    client.force_login(bob)
+    assert client.get("/settings/").context["form"].fields["collections"].choices == [
+        ("group", "Bob's group"), (SERGE, "Victor Serge")]

@@ -3,8 +3,10 @@ import zoneinfo
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
+from django.db.models import Q
 
 from studyapp.accounts.models import DECKS, StudySettings
+from studyapp.facts.models import Collection
 from studyapp.facts.timeline import PERIODS
 from studyapp.topics import PERIODS as TOPIC_SPANS
 
@@ -46,6 +48,9 @@ class StudySettingsForm(forms.ModelForm):
     periods = forms.MultipleChoiceField(
         label="Periods", choices=[(p.slug, p.label) for p in PERIODS], widget=forms.CheckboxSelectMultiple,
         required=False, help_text="None ticked: every period.")
+    collections = forms.MultipleChoiceField(
+        label="Collections", choices=[], widget=forms.CheckboxSelectMultiple, required=False,
+        help_text="None ticked: every public collection.")
 
     class Meta:
         model = StudySettings
@@ -63,9 +68,18 @@ class StudySettingsForm(forms.ModelForm):
         saved = set(self.instance.topics or [])
         # A period is ticked when any of its topics is saved (the API can save one of two); saving ticks all.
         self.initial["periods"] = [slug for slug, topics in PERIOD_TOPICS.items() if saved & set(topics)]
+        # Public collections, the user's own and edited ones, and any unlisted one they chose by its key.
+        chosen = list(self.instance.collections or [])
+        user = self.instance.user
+        shown = Collection.objects.filter(Q(pk__in=Collection.objects.listed_for(user).values("pk"))
+                                          | Q(pk__in=Collection.objects.studyable_by(user).filter(key__in=chosen)
+                                              .values("pk")))
+        self.fields["collections"].choices = list(shown.values_list("key", "title"))
+        self.initial["collections"] = chosen
 
     def _post_clean(self):
         self.instance.topics = [t for slug in self.cleaned_data.get("periods", []) for t in PERIOD_TOPICS[slug]]
+        self.instance.collections = list(self.cleaned_data.get("collections", []))
         super()._post_clean()
 
 

@@ -6,7 +6,6 @@ who can see it); only the owner changes its visibility or adds editors.
 """
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -54,9 +53,7 @@ class CollectionListView(APIView):
     @extend_schema(responses={200: CollectionSerializer(many=True)})
     def get(self, request):
         """Public collections and the user's own and edited ones (unlisted ones only when theirs)."""
-        user = request.user
-        mine = Q(owner=user) | Q(pk__in=Collection.editors.through.objects.filter(user=user).values("collection_id"))
-        rows = Collection.objects.filter(Q(visibility=Visibility.PUBLIC) | mine).select_related("owner")
+        rows = Collection.objects.listed_for(request.user).select_related("owner")
         return Response(CollectionSerializer(rows.prefetch_related("editors"), many=True).data)
 
     @extend_schema(request=CollectionIn, responses={201: CollectionSerializer})

@@ -35,6 +35,12 @@ class CollectionQuerySet(models.QuerySet):
         edited = Collection.editors.through.objects.filter(user=user).values("collection_id")
         return self.filter(shown | models.Q(owner=user) | models.Q(pk__in=edited))
 
+    def listed_for(self, user):
+        """The collections a user is shown in lists: public ones and their own and edited ones (never another's
+        unlisted or private one)."""
+        edited = Collection.editors.through.objects.filter(user=user).values("collection_id")
+        return self.filter(models.Q(visibility=Visibility.PUBLIC) | models.Q(owner=user) | models.Q(pk__in=edited))
+
     def studied_by(self, user, keys):
         """The collections a user studies: those of `keys` (their choice) they may study, or every public one
         when they chose none."""
