@@ -480,3 +480,19 @@ def test_the_settings_page_chooses_among_the_collections_a_user_may_see(client, 
     client.force_login(bob)
     assert client.get("/settings/").context["form"].fields["collections"].choices == [
         ("group", "Bob's group"), (SERGE, "Victor Serge")]
+
+
+@pytest.mark.django_db
+def test_api_quiz_on_one_collection_with_the_404_rules(alice_api, bob, two_collections):
+    from studyapp.quiz.models import Quiz
+    from tests.test_collection_api import client_for
+
+    body = {"deck": "all", "size": 50, "kinds": ["typed"], "collection": "group"}
+    assert alice_api.post("/api/quizzes/", body, format="json").status_code == 404
+    assert alice_api.post("/api/quizzes/", {**body, "collection": "nobody"}, format="json").status_code == 404
+    response = alice_api.post("/api/quizzes/", {**body, "collection": "Bad Key"}, format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["collection"]
+    response = client_for(bob).post("/api/quizzes/", body, format="json")
+    assert response.status_code == 201
+    quiz = Quiz.objects.get(pk=response.json()["id"])
+    assert {q.card.collection.key for q in quiz.questions.select_related("card__collection")} == {"group"}

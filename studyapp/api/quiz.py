@@ -10,7 +10,8 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from studyapp.converters import MAX_ID
-from studyapp.facts.selectors import UnknownScope, parse_scope
+from studyapp.facts.models import COLLECTION_KEY
+from studyapp.facts.selectors import UnknownScope, collection_for, parse_scope
 from studyapp.quiz.building import QUESTION_KINDS
 from studyapp.quiz.models import QuizDeck, QuizMode
 from studyapp.quiz.selectors import get_quiz_for_user, quiz_history
@@ -36,6 +37,8 @@ class QuizCreateSerializer(serializers.Serializer):
     scope = serializers.CharField(required=False, max_length=200, help_text=(
         "Only the cards of one fact, source or period: person:<key>, work:<key>, event:<key>, source:<key> "
         "or period:<slug> (before-1917, 1917-1921, 1922-1935, 1936-1947, after-1947)."))
+    collection = serializers.RegexField(COLLECTION_KEY, max_length=60, required=False, help_text=(
+        "Only the cards of this collection (default: the collections I study); 404 if I may not study it."))
 
     def validate_scope(self, value):
         try:
@@ -153,8 +156,11 @@ class QuizListCreateView(APIView):
     def post(self, request):
         data = QuizCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "collection" in values:
+            values["collection"] = collection_for(request.user, values["collection"])
         try:
-            quiz = quiz_create(user=request.user, now=timezone.now(), **data.validated_data)
+            quiz = quiz_create(user=request.user, now=timezone.now(), **values)
         except QuizInputError as error:
             raise _bad(error) from None
         return Response(QuizCreatedSerializer(quiz).data, status=status.HTTP_201_CREATED)

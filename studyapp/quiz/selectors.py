@@ -30,13 +30,14 @@ def quiz_history(user):
     return Quiz.objects.filter(user=user).with_scores()
 
 
-def quiz_cards(user, *, deck, mode, now, scope=None) -> list[Card]:
+def quiz_cards(user, *, deck, mode, now, scope=None, collection=None) -> list[Card]:
     """Active cards to quiz on, in priority order: weakest first for "weakest", else by id (caller shuffles).
 
     scope, when given, is a collection of sibling keys ("person:victor-serge", ...): only those facts' cards
-    ("Quiz me on this" on a person, work, source or period page). Only cards of the user's collections.
+    ("Quiz me on this" on a person, work, source or period page). Only cards of the user's collections, or of
+    `collection` when given (a Collection the caller has checked the user may study).
     """
-    cards = Card.objects.active().in_decks(DECKS[deck]).studied_by(user)
+    cards = Card.objects.active().in_decks(DECKS[deck]).studied_by(user, collection)
     if scope is not None:
         cards = cards.filter(sibling_key__in=list(scope))
     if mode == QuizMode.ALL:

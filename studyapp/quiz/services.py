@@ -57,14 +57,14 @@ def _questions(cards, *, size, kinds, rng):
 
 
 def quiz_create(*, user, deck: str, size: int = DEFAULT_SIZE, kinds=building.QUESTION_KINDS, mode: str = "all",
-                now, seed: int | None = None, scope=None) -> Quiz:
+                now, seed: int | None = None, scope=None, collection=None) -> Quiz:
     """Build and store a quiz of up to `size` questions; raises QuizInputError naming the field to fix."""
     kinds = list(dict.fromkeys(kinds or building.QUESTION_KINDS))
     _validate(deck, size, kinds, mode)
     if kinds == [building.ORDER] and deck not in ("events", "all"):
         raise QuizInputError("kinds", "order questions need dated events: choose the events deck or all decks")
     rng = random.Random(seed)
-    cards = quiz_cards(user, deck=deck, mode=mode, now=now, scope=scope)
+    cards = quiz_cards(user, deck=deck, mode=mode, now=now, scope=scope, collection=collection)
     if mode != QuizMode.WEAKEST:
         rng.shuffle(cards)
     specs = _questions(cards, size=size, kinds=kinds, rng=rng)
