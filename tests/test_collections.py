@@ -496,3 +496,14 @@ def test_api_quiz_on_one_collection_with_the_404_rules(alice_api, bob, two_colle
     assert response.status_code == 201
     quiz = Quiz.objects.get(pk=response.json()["id"])
     assert {q.card.collection.key for q in quiz.questions.select_related("card__collection")} == {"group"}
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_collections_and_filters_facts_by_collection(client, two_collections):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "x"))
+    page = client.get("/admin/facts/collection/")
+    assert page.status_code == 200 and "Bob&#x27;s group" in page.content.decode()
+    page = client.get(f"/admin/facts/person/?collection__id__exact={two_collections.pk}")
+    assert page.status_code == 200 and page.context["cl"].result_count == 1

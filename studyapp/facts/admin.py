@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from studyapp.facts.models import Citation, Event, Person, Source, Work
+from studyapp.facts.models import Citation, Collection, Event, Person, Source, Work
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    list_display = ["key", "title", "visibility", "owner"]
+    list_filter = ["visibility"]
+    search_fields = ["key", "title"]
+    filter_horizontal = ["editors"]
 
 
 class CitationInline(admin.TabularInline):
@@ -11,31 +19,31 @@ class CitationInline(admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["key", "title", "author", "kind", "year"]
-    list_filter = ["kind"]
+    list_display = ["key", "title", "author", "kind", "year", "collection"]
+    list_filter = ["collection", "kind"]
     search_fields = ["key", "title", "author", "publication"]
 
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "key", "disputed"]
-    list_filter = ["disputed", "citations__source"]
+    list_display = ["name", "key", "disputed", "collection"]
+    list_filter = ["collection", "disputed", "citations__source"]
     search_fields = ["name", "key", "aliases", "description"]
     inlines = [CitationInline]
 
 
 @admin.register(Work)
 class WorkAdmin(admin.ModelAdmin):
-    list_display = ["title", "author", "year", "kind", "disputed"]
-    list_filter = ["kind", "disputed", "citations__source"]
+    list_display = ["title", "author", "year", "kind", "disputed", "collection"]
+    list_filter = ["collection", "kind", "disputed", "citations__source"]
     search_fields = ["title", "key", "aliases"]
     inlines = [CitationInline]
 
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
-    list_display = ["when", "description", "precision", "disputed"]
-    list_filter = ["precision", "disputed", "citations__source"]
+    list_display = ["when", "description", "precision", "disputed", "collection"]
+    list_filter = ["collection", "precision", "disputed", "citations__source"]
     search_fields = ["description", "when", "key"]
     filter_horizontal = ["people", "works"]
     inlines = [CitationInline]
