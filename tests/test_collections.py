@@ -507,3 +507,24 @@ def test_the_admin_lists_collections_and_filters_facts_by_collection(client, two
     assert page.status_code == 200 and "Bob&#x27;s group" in page.content.decode()
     page = client.get(f"/admin/facts/person/?collection__id__exact={two_collections.pk}")
     assert page.status_code == 200 and page.context["cl"].result_count == 1
+
+
+@pytest.mark.django_db
+def test_an_export_of_one_collection_with_the_404_rules(alice_api, bob, two_collections, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from tests.test_collection_api import client_for
+
+    assert alice_api.get("/api/export/anki/?collection=group").status_code == 404
+    assert alice_api.get("/api/export/anki/?collection=nobody").status_code == 404
+    response = client_for(bob).get("/api/export/anki/?collection=group")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="group-all-')
+    serge = alice_api.get(f"/api/export/anki/?collection={SERGE}")
+    assert serge["Content-Disposition"].startswith('attachment; filename="victor-serge-all-')
+    with pytest.raises(CommandError, match="--collection: no collection 'group' for alice"):
+        call_command("export_anki", "--out", str(tmp_path / "a.csv"), "--user", "alice", "--collection", "group")
+    call_command("export_anki", "--out", str(tmp_path / "b.csv"), "--user", "bob", "--collection", "group")
+    rows = [row.split("\t") for row in (tmp_path / "b.csv").read_text(encoding="utf-8").splitlines()
+            if not row.startswith("#")]
+    assert len(rows) == 6 and all(row[2].startswith("Bob's group::") and row[7].startswith("group/") for row in rows)

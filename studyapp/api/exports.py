@@ -15,6 +15,8 @@ from studyapp.exports.anki_import import AnkiPackageError, PackageTooLarge
 from studyapp.exports.selectors import DECK_CHOICES, export_file
 from studyapp.exports.services import anki_reviews_from_upload
 from studyapp.exports.views import download_response
+from studyapp.facts.models import COLLECTION_KEY
+from studyapp.facts.selectors import collection_for
 
 
 class ExportQuerySerializer(serializers.Serializer):
@@ -22,6 +24,8 @@ class ExportQuerySerializer(serializers.Serializer):
         choices=DECK_CHOICES, default="all", help_text="One deck, or `all` for the decks chosen in your settings."
     )
     studied = serializers.BooleanField(default=False, help_text="Only cards you have reviewed at least once.")
+    collection = serializers.RegexField(COLLECTION_KEY, max_length=60, required=False, help_text=(
+        "Only this collection's cards (default: the collections you study); 404 if you may not study it."))
 
 
 class FileRenderer(BaseRenderer):
@@ -54,8 +58,10 @@ class ExportView(APIView):
     def get(self, request):
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        key = query.validated_data.get("collection")
         file = export_file(user=request.user, deck=query.validated_data["deck"],
-                           studied_only=query.validated_data["studied"], fmt=self.fmt, now=timezone.now())
+                           studied_only=query.validated_data["studied"], fmt=self.fmt, now=timezone.now(),
+                           collection=collection_for(request.user, key) if key else None)
         return download_response(file)
 
 

@@ -7,7 +7,7 @@ from studyapp.cards.models import Card
 from studyapp.decks import ALL, DECK_CHOICES, DECKS
 from studyapp.exports.anki import NoteSpec, apkg_bytes, next_timestamp, note_specs
 from studyapp.exports.csv_export import csv_text
-from studyapp.facts.models import Visibility
+from studyapp.facts.models import SERGE, Visibility
 from studyapp.study.models import ReviewState
 
 CARD_FIELDS = ("key", "kind", "deck", "prompt", "answer", "topics", "citations", "disputed")
@@ -39,11 +39,17 @@ def export_decks(*, user=None, deck="all") -> tuple[str, ...]:
     return DECKS
 
 
-def export_cards(*, user=None, deck="all", studied_only=False):
-    """Active (never retired) cards of the export's decks, in the user's collections (without a user, every
-    public collection's); with studied_only, those the user has reviewed."""
+def export_cards(*, user=None, deck="all", studied_only=False, collection=None):
+    """Active (never retired) cards of the export's decks, in `collection` when given (the caller has checked
+    the user may study it), else in the user's collections (without a user, every public collection's); with
+    studied_only, those the user has reviewed."""
     cards = Card.objects.active().filter(deck__in=export_decks(user=user, deck=deck))
-    cards = cards.studied_by(user) if user is not None else cards.filter(collection__visibility=Visibility.PUBLIC)
+    if collection is not None:
+        cards = cards.filter(collection=collection)
+    elif user is not None:
+        cards = cards.studied_by(user)
+    else:
+        cards = cards.filter(collection__visibility=Visibility.PUBLIC)
     if studied_only:
         if user is None:
             raise ValueError("studied_only needs a user")
@@ -52,9 +58,9 @@ def export_cards(*, user=None, deck="all", studied_only=False):
             .only(*CARD_FIELDS, "collection__key", "collection__title"))
 
 
-def export_for(*, user=None, deck="all", studied_only=False) -> Export:
+def export_for(*, user=None, deck="all", studied_only=False, collection=None) -> Export:
     """The notes to export, with leech tags from the user's review states."""
-    cards = list(export_cards(user=user, deck=deck, studied_only=studied_only))
+    cards = list(export_cards(user=user, deck=deck, studied_only=studied_only, collection=collection))
     leech_keys = set()
     if user is not None:
         leech_keys = set(
@@ -74,14 +80,16 @@ class ExportFile:
     export: Export
 
 
-def export_file(*, user=None, deck="all", studied_only=False, fmt="apkg", now) -> ExportFile:
-    """The export as a downloadable file (.apkg or Anki-format CSV), stamped with now."""
+def export_file(*, user=None, deck="all", studied_only=False, fmt="apkg", now, collection=None) -> ExportFile:
+    """The export as a downloadable file (.apkg or Anki-format CSV), stamped with now; one collection's cards
+    when `collection` is given (its key then starts the file name)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    export = export_for(user=user, deck=deck, studied_only=studied_only)
+    export = export_for(user=user, deck=deck, studied_only=studied_only, collection=collection)
     if fmt == "apkg":
         content = apkg_bytes(export.notes, timestamp=next_timestamp(now.timestamp()))
     else:
         content = csv_text(export.notes).encode("utf-8")
-    name = "-".join(["victor-serge", deck, *(["studied"] if studied_only else []), now.strftime("%Y-%m-%d")])
+    prefix = collection.key if collection is not None and collection.key != SERGE else "victor-serge"
+    name = "-".join([prefix, deck, *(["studied"] if studied_only else []), now.strftime("%Y-%m-%d")])
     return ExportFile(content=content, filename=f"{name}.{fmt}", content_type=FORMATS[fmt], export=export)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from studyapp.exports.selectors import DECK_CHOICES, export_file
+from studyapp.facts.models import Collection
 
 
 class Command(BaseCommand):
@@ -17,10 +18,13 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="Export this user's chosen decks, with their leech tags.")
         parser.add_argument("--deck", choices=DECK_CHOICES, default="all",
                             help="One deck, or all (with --user: the user's chosen decks). Default: all.")
+        parser.add_argument("--collection", metavar="KEY",
+                            help="Only this collection (with --user: one the user may study). Default: the "
+                                 "user's collections, or without --user every public one.")
         parser.add_argument("--studied-only", action="store_true",
                             help="Only cards the user has studied (needs --user).")
 
-    def handle(self, *args, out, user, deck, studied_only, **options):
+    def handle(self, *args, out, user, deck, studied_only, collection, **options):
         account = None
         if user:
             account = get_user_model().objects.filter(username=user).first()
@@ -28,9 +32,16 @@ class Command(BaseCommand):
                 raise CommandError(f"--user: no user named {user!r}")
         if studied_only and account is None:
             raise CommandError("--studied-only needs --user")
+        chosen = None
+        if collection:
+            rows = Collection.objects.studyable_by(account) if account else Collection.objects.all()
+            chosen = rows.filter(key=collection).first()
+            if chosen is None:
+                raise CommandError(f"--collection: no collection {collection!r}" + (f" for {user}" if user else ""))
         path = Path(out)
         fmt = "csv" if path.suffix.lower() in (".csv", ".txt", ".tsv") else "apkg"
-        file = export_file(user=account, deck=deck, studied_only=studied_only, fmt=fmt, now=timezone.now())
+        file = export_file(user=account, deck=deck, studied_only=studied_only, fmt=fmt, now=timezone.now(),
+                           collection=chosen)
         # Write next to the target, then rename: a reader never sees half a package.
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
