@@ -19,7 +19,8 @@ from studyapp.facts.services import NotAllowed, collection_create, collection_ed
 
 
 class CollectionSerializer(serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # null for the built-in collections (Serge), which nobody owns.
+    owner = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     editors = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
 
     class Meta:
