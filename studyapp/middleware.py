@@ -1,7 +1,8 @@
 """Request limits and response headers every view needs, kept out of the views.
 
 - Bodies: an API request may carry at most API_MAX_BODY_BYTES (413 otherwise), read or not; an Anki package
-  upload at most ANKI_IMPORT_MAX_BYTES. Other form posts are bounded by Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
+  upload at most ANKI_IMPORT_MAX_BYTES; a collection's source text at most SOURCE_UPLOAD_MAX_BYTES. Other form
+  posts are bounded by Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
 - NUL characters: PostgreSQL text cannot hold them, so a query string carrying one is refused (400) before
   any view can pass it to the database. JSON bodies are checked by studyapp.api.parsers.
 - Numbers beyond 64 bits (a card id of 2**64): SQLite cannot bind them and raises OverflowError; that is
@@ -9,6 +10,8 @@
 - Cache-Control: no-store on every API response and every page shown to a signed-in user, so neither a
   shared proxy nor the browser's back button keeps a user's data.
 """
+
+import re
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -28,12 +31,16 @@ def _refuse(request, status, message):
 # Where an Anki package is uploaded: the package (at most ANKI_IMPORT_MAX_BYTES) and the multipart framing.
 ANKI_UPLOAD_PATHS = frozenset({"/api/import/anki-reviews/", "/settings/anki-reviews/"})
 MULTIPART_SLACK = 64 * 1024
+# Where a collection's source text is posted (at most SOURCE_UPLOAD_MAX_BYTES).
+SOURCE_UPLOAD_PATH = re.compile(r"/api/collections/[-a-zA-Z0-9_]+/sources/")
 
 
 def _body_limit(request):
     """The most a request body may carry here (None: Django's own limits apply)."""
     if request.path in ANKI_UPLOAD_PATHS:
         return settings.ANKI_IMPORT_MAX_BYTES + MULTIPART_SLACK
+    if SOURCE_UPLOAD_PATH.fullmatch(request.path):
+        return settings.SOURCE_UPLOAD_MAX_BYTES
     return settings.API_MAX_BODY_BYTES if _is_api(request) else None
 
 

@@ -213,6 +213,9 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # brought back (Settings › Bring back reviews from Anki, and its API endpoint): at most ANKI_IMPORT_MAX_BYTES.
 API_MAX_BODY_BYTES = 64 * 1024
 ANKI_IMPORT_MAX_BYTES = 100 * 1024 * 1024
+# A source's text posted to POST /api/collections/<key>/sources/ (issue 21): the text itself is capped at 1,000,000
+# bytes of UTF-8 by authoring.text (413 with its message); the body may carry that text JSON-escaped.
+SOURCE_UPLOAD_MAX_BYTES = 3 * 1000 * 1000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -241,6 +244,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Flashcards, spaced repetition and quizzes for the people, dates and works in "
     "writings about Victor Serge. Every card cites its source.",
     "VERSION": "1.0.0",
+    # Several serializers have a field named "kind" (a card's, a work's, a fact's): each choice set named once.
+    "ENUM_NAME_OVERRIDES": {"FactKindEnum": ["person", "work", "event"],
+                            "WorkKindEnum": "studyapp.facts.models.WorkKind"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",

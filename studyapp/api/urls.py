@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from studyapp.api import auth, collections, exports, fsrs, me, quiz, study
+from studyapp.api import auth, authoring, collections, exports, fsrs, me, quiz, study
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -16,4 +16,5 @@ urlpatterns = [
     *me.urlpatterns,
     *fsrs.urlpatterns,
     *collections.urlpatterns,
+    *authoring.urlpatterns,
 ]

@@ -38,7 +38,7 @@ class FixtureError(Exception):
     """A fixture problem, with where it is: file, record number and field."""
 
     def __init__(self, message, *, file=None, record=None, field=None):
-        self.file, self.record, self.field = file, record, field
+        self.file, self.record, self.field, self.message = file, record, field, message
         where = []
         if file:
             where.append(str(file))
@@ -61,6 +61,12 @@ class FactBase:
 
     def facts_of(self, model_name):
         return {"facts.person": self.people, "facts.work": self.works, "facts.event": self.events}[model_name]
+
+
+def quote_occurs(quote, text) -> bool:
+    """Whether a quote occurs verbatim in a source's text: `quote in text`, with no normalisation of case, spaces or
+    punctuation. The one rule for fixtures (`load_facts --verify-quotes`) and for facts written in the browser."""
+    return bool(quote) and quote in text
 
 
 def _check_types(fields, model, where):
@@ -177,8 +183,10 @@ def read_files(paths) -> list[tuple[Path, int, dict]]:
 
 
 def validate(records, *, known_sources=(), known_people=(), known_works=(), known_events=(),
-             sources_dir=None) -> FactBase:
-    """Check every record and every reference; return the fact base or raise FixtureError."""
+             sources_dir=None, source_texts=None) -> FactBase:
+    """Check every record and every reference; return the fact base or raise FixtureError. Quotes are checked
+    verbatim against the texts in `sources_dir` (files named by source key) or in `source_texts` ({key: text},
+    the texts a collection stores), when given."""
     base = FactBase()
     pending_citations = []
     for path, number, record in records:
@@ -232,7 +240,7 @@ def validate(records, *, known_sources=(), known_people=(), known_works=(), know
                                        field=name, **event["_where"])
 
     facts_known = {"person": people, "work": works, "event": set(base.events) | set(known_events)}
-    source_texts = {}
+    file_texts = {}
     seen = set()
     for where, fields in pending_citations:
         source = _natural_key(fields["source"], where, "source")
@@ -274,13 +282,16 @@ def validate(records, *, known_sources=(), known_people=(), known_works=(), know
             raise FixtureError("duplicate citation", field="quote", **where)
         seen.add(identity)
         if sources_dir is not None:
-            if source not in source_texts:
+            if source not in file_texts:
                 try:
-                    source_texts[source] = (Path(sources_dir) / source).read_text(encoding="utf-8")
+                    file_texts[source] = (Path(sources_dir) / source).read_text(encoding="utf-8")
                 except FileNotFoundError:
                     raise FixtureError(f"no file {source} in {sources_dir}", field="source", **where) from None
-            if quote not in source_texts[source]:
+            if not quote_occurs(quote, file_texts[source]):
                 raise FixtureError(f"quote not found verbatim in {source}: {quote[:80]!r}", field="quote", **where)
+        elif source_texts is not None and not quote_occurs(quote, source_texts.get(source, "")):
+            raise FixtureError(f"quote not found verbatim in source {source!r}: {quote[:80]!r}", field="quote",
+                               **where)
         base.citations.setdefault((kind, fact_key), []).append(
             {"source": source, "quote": quote, "claim": claim, "position": len(seen)}
         )

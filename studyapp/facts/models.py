@@ -134,6 +134,9 @@ class Source(models.Model):
     publication = models.CharField(max_length=300, blank=True)
     year = models.PositiveIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=50)
+    text = models.TextField(blank=True, default="", help_text=(
+        "The source's plain text, every quote verbatim in it (sources uploaded to a collection). Empty for the "
+        "Serge sources: their texts are files, checked by load_facts --verify-quotes."))
 
     objects = KeyManager()
 

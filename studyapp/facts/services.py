@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.text import slugify
 
-from studyapp.facts.loading import read_files, validate
+from studyapp.facts.loading import FixtureError, read_files, validate
 from studyapp.facts.models import (
     COLLECTION_KEY,
     SERGE,
@@ -113,7 +113,8 @@ def _upsert(model, collection, key, values, report, label):
     return obj, bool(changed)
 
 
-def write_facts(*, paths, collection: str, about=None, full=True, sources_dir=None) -> tuple[Collection, LoadReport]:
+def write_facts(*, paths=(), collection: str, about=None, full=True, sources_dir=None, records=None,
+                source_texts=None) -> tuple[Collection, LoadReport]:
     """Validate every file, then write the facts in one transaction (cards are not this app's: see
     studyapp/content.py, which loads facts and then regenerates cards in the same transaction).
 
@@ -121,14 +122,16 @@ def write_facts(*, paths, collection: str, about=None, full=True, sources_dir=No
     collection_for_load; `about` gives its title, description or visibility); a full load (every fixture file
     of the collection) also removes the collection's facts that are no longer in the files. Other collections
     are never touched. Files are validated before anything is read from or written to the database.
+    `records` (path, number, record) stand for files already read (fact_create's); `source_texts` ({source key:
+    text}) checks every quote verbatim against stored texts.
     """
-    records = read_files(paths)
+    records = read_files(paths) if records is None else records
     known = {model: () if full else model.objects.filter(collection__key=collection).values_list("key", flat=True)
              for model in (Source, Person, Work, Event)}
     base = validate(
         records,
         known_sources=known[Source], known_people=known[Person], known_works=known[Work], known_events=known[Event],
-        sources_dir=sources_dir,
+        sources_dir=sources_dir, source_texts=source_texts,
     )
     report = LoadReport()
     with transaction.atomic():
@@ -229,3 +232,78 @@ def collection_editor_add(*, collection: Collection, by, editor) -> Collection:
     if editor.pk != collection.owner_id:
         collection.editors.add(editor)
     return collection
+
+
+# --- authoring: sources and facts written by a collection's owner and editors (issue 21) ------------------------
+
+SOURCE_KEY_CHARS = 80
+FACT_KEY_CHARS = 80
+FACT_MODELS = {"person": Person, "work": Work, "event": Event}
+
+
+class InvalidFact(ValueError):
+    """A fact the fixture loader's validation refuses, with the API field to blame (`citations` for a citation)."""
+
+    def __init__(self, message, *, field):
+        self.field = field
+        super().__init__(message)
+
+
+def _free_row_key(model, collection, base: str, limit: int) -> str:
+    """`base` as a key not yet taken in the collection: base, base-2, base-3, ..."""
+    base = base[:limit].strip("-_") or model._meta.model_name
+    # A numbered key may cut the base short (base[:78] + "-2"): look up by the shortest prefix a key can have.
+    stem = base[:limit - 12]
+    taken = set(model.objects.filter(collection=collection, key__startswith=stem).values_list("key", flat=True))
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base[:limit - len(str(n)) - 1]}-{n}"
+    return key
+
+
+@transaction.atomic
+def source_create(*, collection: Collection, by, title: str, text: str, author: str = "",
+                  year: int | None = None) -> Source:
+    """A source with its plain text in the collection (its owner or an editor); key = slug of the title, unique in
+    the collection. Callers convert uploads to plain text (authoring.text.source_text) and check its size."""
+    if not collection.can_edit(by):
+        raise NotAllowed("only the collection's owner and editors add sources")
+    key = _free_row_key(Source, collection, slugify(title), SOURCE_KEY_CHARS)
+    return Source.objects.create(collection=collection, key=key, title=title, text=text, author=author or "",
+                                 year=year, kind="upload")
+
+
+def _fact_key_base(kind: str, fields: dict) -> str:
+    if kind == "person":
+        return slugify(fields.get("name", ""))
+    if kind == "work":
+        return slugify(fields.get("title", ""))
+    return slugify(f"{str(fields.get('date', ''))[:4]} {fields.get('description', '')}")
+
+
+def fact_create(*, collection: Collection, by, kind: str, fields: dict, citations: list[dict]):
+    """A new person, work or event in the collection (its owner or an editor), validated exactly as the fixture
+    loader validates a fixture record and its citations (fields as in fixtures/<collection>/*.json: references
+    are natural keys such as ["victor-serge"]), each quote verbatim in its source's stored text, and written by
+    write_facts in one transaction. Its key is the slug of its name, title, or year and description, unique in
+    the collection. Cards are not this app's: see authoring.services.fact_author. Raises NotAllowed or
+    InvalidFact."""
+    if not collection.can_edit(by):
+        raise NotAllowed("only the collection's owner and editors add facts")
+    model = FACT_MODELS[kind]
+    key = _free_row_key(model, collection, _fact_key_base(kind, fields), FACT_KEY_CHARS)
+    records = [("fact", 1, {"model": f"facts.{kind}", "fields": {**fields, "key": key}})]
+    records += [("fact", n, {"model": "facts.citation",
+                             "fields": {"source": [c["source"]], "quote": c["quote"], kind: [key]}})
+                for n, c in enumerate(citations, start=2)]
+    texts = dict(Source.objects.filter(collection=collection, key__in=[c["source"] for c in citations])
+                 .values_list("key", "text"))
+    with transaction.atomic():
+        try:
+            write_facts(records=records, collection=collection.key, full=False, source_texts=texts)
+        except FixtureError as error:
+            if error.record == 1 and error.field != "key":  # "key": the fact has no citation
+                raise InvalidFact(error.message, field=error.field or kind) from None
+            raise InvalidFact(f"citation {error.record - 1}: {error.message}", field="citations") from None
+        return model.objects.get(collection=collection, key=key)
