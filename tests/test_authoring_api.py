@@ -205,3 +205,19 @@ def test_long_titles_get_distinct_keys_cut_to_80_characters(alice_api, book):
     keys = [alice_api.post("/api/collections/readings/sources/", {"title": "0" * 300, "text": "0"},
                            format="json").json()["key"] for _ in range(3)]
     assert keys == ["0" * 80, "0" * 78 + "-2", "0" * 78 + "-3"]
+
+
+@pytest.mark.django_db
+def test_the_schema_documents_the_authoring_endpoints(api_client):
+    schema = api_client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    paths = schema["paths"]
+    assert set(paths["/api/collections/{key}/sources/"]) >= {"get", "post"}
+    assert set(paths["/api/collections/{key}/sources/{source}/"]) >= {"get"}
+    assert set(paths["/api/collections/{key}/sources/{source}/suggestions/"]) >= {"get"}
+    for kind in ("people", "works", "events"):
+        post = paths[f"/api/collections/{{key}}/{kind}/"]["post"]
+        assert set(post["responses"]) == {"201", "400", "403", "404"}
+    assert set(paths["/api/collections/{key}/sources/"]["post"]["responses"]) == {"201", "400", "403", "404", "413"}
+    required = schema["components"]["schemas"]["PersonInRequest"]["required"]
+    assert sorted(required) == ["citations", "description", "name"]
+    assert schema["components"]["schemas"]["FactKindEnum"]["enum"] == ["person", "work", "event"]
