@@ -91,15 +91,30 @@ def api_client():
     return APIClient()
 
 
-@pytest.fixture
-def alice_api(alice):
+def token_client(user):
+    """An API client signed in with the user's token."""
     from rest_framework.test import APIClient
 
     from studyapp.accounts.services import token_for
 
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(alice)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
     return client
+
+
+@pytest.fixture
+def alice_api(alice):
+    return token_client(alice)
+
+
+@pytest.fixture
+def bob_api(bob):
+    return token_client(bob)
+
+
+@pytest.fixture
+def charlie_api(charlie):
+    return token_client(charlie)
 
 
 @pytest.fixture(autouse=True)

@@ -4,18 +4,11 @@ made at once and studied in that collection, suggestions; the collections API's 
 import pytest
 from rest_framework.test import APIClient
 
-from studyapp.accounts.services import token_for
 from studyapp.cards.models import Card
 from studyapp.facts.models import SERGE, Citation, Person, Source
 
 TEXT = ("Anna Karlova was born in Prague in 1901. She wrote “The Glass River” in March 1931.\n\n"
         "In 1936 Anna Karlova and Pavel Novak founded the Free Theatre of Brno. Later Karlova wrote plays.")
-
-
-def client(user):
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
-    return api
 
 
 @pytest.fixture
@@ -73,8 +66,7 @@ def test_a_source_in_markdown_or_html_is_stored_as_text_and_the_size_cap_is_413(
 
 
 @pytest.mark.django_db
-def test_roles_private_is_404_and_a_reader_who_may_not_change_it_gets_403(alice_api, alice, bob, charlie, book):
-    bob_api = client(bob)
+def test_roles_private_is_404_and_a_reader_who_may_not_change_it_gets_403(alice_api, bob_api, charlie_api, book):
     urls = ["/api/collections/readings/sources/", "/api/collections/readings/sources/a-novel/",
             "/api/collections/readings/sources/a-novel/suggestions/"]
     writes = [("/api/collections/readings/sources/", {"title": "T", "text": "Some text."}),
@@ -90,17 +82,17 @@ def test_roles_private_is_404_and_a_reader_who_may_not_change_it_gets_403(alice_
     refused = [bob_api.post(url, body, format="json") for url, body in writes]
     assert [r.status_code for r in refused] == [403, 403, 403, 403]
     assert refused[0].json() == {"detail": "only the collection's owner and editors change it"}
-    assert client(charlie).post(*writes[0], format="json").status_code == 403
+    assert charlie_api.post(*writes[0], format="json").status_code == 403
     alice_api.post("/api/collections/readings/editors/", {"username": "charlie"}, format="json")
-    assert client(charlie).post(*writes[0], format="json").status_code == 201
-    assert [client(charlie).post(url, body, format="json").status_code for url, body in writes[1:]] == [201] * 3
+    assert charlie_api.post(*writes[0], format="json").status_code == 201
+    assert [charlie_api.post(url, body, format="json").status_code for url, body in writes[1:]] == [201] * 3
     assert APIClient().get(urls[0]).status_code in (401, 403)
     # Nobody writes to the built-in Serge collection over the API.
     assert alice_api.post(f"/api/collections/{SERGE}/sources/", writes[0][1], format="json").status_code == 403
 
 
 @pytest.mark.django_db
-def test_a_verbatim_quote_makes_a_person_and_its_cards_studied_in_that_collection(alice_api, alice, bob, book):
+def test_a_verbatim_quote_makes_a_person_and_its_cards_studied_in_that_collection(alice_api, alice, bob_api, book):
     response = alice_api.post("/api/collections/readings/people/", PERSON, format="json")
     assert response.status_code == 201, response.json()
     body = response.json()
@@ -114,7 +106,7 @@ def test_a_verbatim_quote_makes_a_person_and_its_cards_studied_in_that_collectio
     assert (card.fact_type, card.deck, card.answer) == ("person", "people", PERSON["description"])
     studied = alice_api.get("/api/study/next/?collection=readings")
     assert studied.status_code == 200 and studied.json()["key"] in cards
-    assert client(bob).get("/api/study/next/?collection=readings").status_code == 404
+    assert bob_api.get("/api/study/next/?collection=readings").status_code == 404
     # The same name again gets its own key; the citation is stored as given.
     second = alice_api.post("/api/collections/readings/people/", PERSON, format="json").json()
     assert second["key"] == "anna-karlova-2"

@@ -2,26 +2,8 @@
 only the owner and editors change it; private is 404 to everyone else, unlisted is read by anyone with the key."""
 
 import pytest
-from rest_framework.test import APIClient
 
-from studyapp.accounts.services import token_for
 from studyapp.facts.models import Collection
-
-
-def client_for(user):
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
-    return api
-
-
-@pytest.fixture
-def bob_api(bob):
-    return client_for(bob)
-
-
-@pytest.fixture
-def charlie_api(charlie):
-    return client_for(charlie)
 
 
 @pytest.fixture

@@ -275,27 +275,19 @@ def test_choosing_a_collection_one_may_not_study_is_refused(alice, two_collectio
 
 
 @pytest.mark.django_db
-def test_api_next_studies_one_collection_with_the_404_rules(alice_api, alice, bob, charlie, two_collections):
-    from rest_framework.test import APIClient
-
-    from studyapp.accounts.services import token_for
-
-    def client(user):
-        api = APIClient()
-        api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(user)}")
-        return api
-
+def test_api_next_studies_one_collection_with_the_404_rules(alice_api, alice, bob, charlie, bob_api, charlie_api,
+                                                             two_collections):
     assert alice_api.get("/api/study/next/?collection=group").status_code == 404
     assert alice_api.get("/api/study/next/?collection=nobody").status_code == 404
     response = alice_api.get("/api/study/next/?collection=Not%20a%20key")
     assert response.status_code == 400 and response.json()["detail"].startswith("collection: ")
     serge = alice_api.get(f"/api/study/next/?collection={SERGE}").json()
     assert serge["key"] == alice_api.get("/api/study/next/").json()["key"] and "/" not in serge["key"]
-    bobs = client(bob).get("/api/study/next/?collection=group")
+    bobs = bob_api.get("/api/study/next/?collection=group")
     assert bobs.status_code == 200 and bobs.json()["key"] == f"group/{serge['key']}"
-    assert client(charlie).get("/api/study/next/?collection=group").status_code == 404
+    assert charlie_api.get("/api/study/next/?collection=group").status_code == 404
     two_collections.editors.add(charlie)
-    assert client(charlie).get("/api/study/next/?collection=group").json()["key"] == f"group/{serge['key']}"
+    assert charlie_api.get("/api/study/next/?collection=group").json()["key"] == f"group/{serge['key']}"
     two_collections.visibility = Visibility.UNLISTED
     two_collections.save()
     assert alice_api.get("/api/study/next/?collection=group").json()["key"] == f"group/{serge['key']}"
@@ -483,16 +475,15 @@ def test_the_settings_page_chooses_among_the_collections_a_user_may_see(client, 
 
 
 @pytest.mark.django_db
-def test_api_quiz_on_one_collection_with_the_404_rules(alice_api, bob, two_collections):
+def test_api_quiz_on_one_collection_with_the_404_rules(alice_api, bob_api, two_collections):
     from studyapp.quiz.models import Quiz
-    from tests.test_collection_api import client_for
 
     body = {"deck": "all", "size": 50, "kinds": ["typed"], "collection": "group"}
     assert alice_api.post("/api/quizzes/", body, format="json").status_code == 404
     assert alice_api.post("/api/quizzes/", {**body, "collection": "nobody"}, format="json").status_code == 404
     response = alice_api.post("/api/quizzes/", {**body, "collection": "Bad Key"}, format="json")
     assert response.status_code == 400 and list(response.json()["errors"]) == ["collection"]
-    response = client_for(bob).post("/api/quizzes/", body, format="json")
+    response = bob_api.post("/api/quizzes/", body, format="json")
     assert response.status_code == 201
     quiz = Quiz.objects.get(pk=response.json()["id"])
     assert {q.card.collection.key for q in quiz.questions.select_related("card__collection")} == {"group"}
@@ -510,14 +501,13 @@ def test_the_admin_lists_collections_and_filters_facts_by_collection(client, two
 
 
 @pytest.mark.django_db
-def test_an_export_of_one_collection_with_the_404_rules(alice_api, bob, two_collections, tmp_path):
+def test_an_export_of_one_collection_with_the_404_rules(alice_api, bob, bob_api, two_collections, tmp_path):
     from django.core.management import CommandError, call_command
 
-    from tests.test_collection_api import client_for
 
     assert alice_api.get("/api/export/anki/?collection=group").status_code == 404
     assert alice_api.get("/api/export/anki/?collection=nobody").status_code == 404
-    response = client_for(bob).get("/api/export/anki/?collection=group")
+    response = bob_api.get("/api/export/anki/?collection=group")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="group-all-')
     serge = alice_api.get(f"/api/export/anki/?collection={SERGE}")

@@ -257,7 +257,7 @@ def test_the_api_refuses_a_body_and_a_reschedule_without_own_parameters(alice_ap
     assert (response.status_code, list(response.json()["errors"])) == (400, ["parameters"])
 
 
-def test_the_api_optimizes_and_reports(alice, alice_api, charlie):
+def test_the_api_optimizes_and_reports(alice, alice_api, charlie_api):
     fast_forgetter_history(alice)
     response = alice_api.post("/api/settings/optimize/")
     assert response.status_code == 202
@@ -266,13 +266,7 @@ def test_the_api_optimizes_and_reports(alice, alice_api, charlie):
     assert body["parameters_in_use"] == body["parameters"] == fresh(alice).fsrs_parameters
     assert alice_api.get("/api/settings/optimize/").json() == body
     assert alice_api.post("/api/settings/reschedule/").json() == {"rescheduled": 0}  # no card states here
-    from rest_framework.test import APIClient
-
-    from studyapp.accounts.services import token_for
-
-    other = APIClient()
-    other.credentials(HTTP_AUTHORIZATION=f"Token {token_for(charlie)}")
-    assert other.get("/api/settings/optimize/").status_code == 404  # alice's run is not charlie's
+    assert charlie_api.get("/api/settings/optimize/").status_code == 404  # alice's run is not charlie's
 
 
 def test_the_api_says_409_while_a_run_is_under_way(alice, alice_api, settings):
