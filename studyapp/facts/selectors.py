@@ -35,6 +35,13 @@ def collection_for(user, key) -> Collection:
     return get_object_or_404(Collection.objects.studyable_by(user), key=key)
 
 
+def shown_collection(user, params) -> Collection | None:
+    """The collection an explore page was asked for with ?collection=KEY (collection_for's 404 rule), or None
+    without the parameter: the page shows the Serge base as it always did."""
+    key = (params.get("collection") or "").strip()
+    return collection_for(user, key) if key else None
+
+
 def export_fact_base(collection=None) -> dict:
     """One collection's facts (a Collection), or every collection's (None), in the export_facts shape; a disputed
     fact gives one entry per sourced version. Every collection's sources, people, works and events are listed
@@ -128,12 +135,13 @@ def _source_text(key) -> str | None:
 def source_page(key, *, collection: str = SERGE):
     """(source, citations in the order their quotes appear in the source's text); 404 if unknown.
 
-    The order comes from the source file when it is on disk (quotes are verbatim, so find() places
-    them); otherwise, and for a quote not found, from the order of the fixtures.
+    The order comes from the source's text, stored (an uploaded source) or its file when it is on disk (quotes
+    are verbatim, so find() places them); otherwise, and for a quote not found, from the order of the fixtures.
     """
     source = get_object_or_404(in_collection(Source, collection), key=key)
     citations = list(Citation.objects.filter(source=source).select_related("person", "work", "event"))
-    text = _source_text(source.key)
+    # An uploaded source keeps its text in the database; the Serge sources' texts are files.
+    text = source.text or _source_text(source.key)
     if text is not None:
         def place(citation):
             at = text.find(citation.quote)
@@ -186,16 +194,28 @@ def search(query, *, limit=50, collection: str = SERGE) -> list[Hit]:
 
 def period_facts(*, collection: str = SERGE) -> dict[str, set[str]]:
     """Period slug → sibling keys of its facts: events dated in it, works published in it, and the people
-    taking part in its events. Three queries whatever the size of the base."""
+    taking part in its events. Three queries whatever the size of the base. Every Serge period is a key; a
+    collection grouped by decade (facts.timeline.grouping_for) has the decades that hold one of its facts."""
+    grouping = periods.grouping_for(collection)
     found = defaultdict(set)
     for key, date in in_collection(Event, collection).values_list("key", "date"):
-        found[periods.slug_for_year(date.year)].add(ref("event", key))
+        found[grouping.slug_for_year(date.year)].add(ref("event", key))
     for key, year in in_collection(Work, collection).filter(year__isnull=False).values_list("key", "year"):
-        found[periods.slug_for_year(year)].add(ref("work", key))
+        found[grouping.slug_for_year(year)].add(ref("work", key))
     attended = Event.people.through.objects.filter(event__collection__key=collection)
     for date, person in attended.values_list("event__date", "person__key"):
-        found[periods.slug_for_year(date.year)].add(ref("person", person))
-    return {period.slug: found.get(period.slug, set()) for period in periods.PERIODS}
+        found[grouping.slug_for_year(date.year)].add(ref("person", person))
+    if not grouping.named:
+        return dict(found)
+    return {period.slug: found.get(period.slug, set()) for period in grouping.named}
+
+
+def collection_periods(collection: str = SERGE) -> list[periods.Period]:
+    """The periods a collection's pages list: Serge's five, or the decades holding its events (one query)."""
+    grouping = periods.grouping_for(collection)
+    if grouping.named:
+        return grouping.periods()
+    return grouping.periods(d.year for d in in_collection(Event, collection).values_list("date", flat=True))
 
 
 def period_members(period, *, collection: str = SERGE) -> tuple[list[Event], list[Work], list[Person]]:
@@ -255,10 +275,10 @@ def parse_scope(kind, key, *, collection: str = SERGE) -> Scope:
             raise UnknownScope(f"no source {key!r}")
         return Scope(param, source.title, frozenset(source_facts(source)))
     elif kind == "period":
-        period = periods.BY_SLUG.get(key)
+        period = periods.grouping_for(collection).period(key)
         if period is None:
             raise UnknownScope(f"no period {key!r}")
-        return Scope(param, period.label, frozenset(period_facts(collection=collection)[key]))
+        return Scope(param, period.label, frozenset(period_facts(collection=collection).get(key, ())))
     else:
         raise UnknownScope(f"choose one of {', '.join(SCOPE_KINDS)}")
     if fact is None:
@@ -266,14 +286,15 @@ def parse_scope(kind, key, *, collection: str = SERGE) -> Scope:
     return Scope(param, fact, frozenset({param}))
 
 
-def scope_from_params(params) -> Scope | None:
+def scope_from_params(params, *, collection: str = SERGE) -> Scope | None:
     """The scope a page was asked for: ?scope=person:victor-serge, or ?person= / ?work= / ?event= /
-    ?source= / ?period=; None when there is none. Raises UnknownScope for one that names nothing."""
+    ?source= / ?period=; None when there is none. Raises UnknownScope for one that names nothing in the
+    collection (a scope names a fact of one collection: its sibling keys are that collection's refs)."""
     value = (params.get("scope") or "").strip()
     if value:
-        return parse_scope(*parse(value))
+        return parse_scope(*parse(value), collection=collection)
     for kind in SCOPE_KINDS:
         key = (params.get(kind) or "").strip()
         if key:
-            return parse_scope(kind, key)
+            return parse_scope(kind, key, collection=collection)
     return None

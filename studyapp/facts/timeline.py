@@ -5,14 +5,22 @@ at both ends of two periods; a year belongs to one, so 1936 (the year Serge is e
 opens the fourth period, and the third is labelled 1922–1935. These differ from the card topics in
 cards.generation (which split 1905 off the early years): topics tag cards for study settings, periods
 group the story; each keeps its own boundaries.
+
+Those periods are the Serge base's story. Any other collection's timeline is grouped by decade (`DECADES`): its
+subject's own periods are not known, a decade is a neutral unit at the scale the cards date things (years,
+decades), and only decades that hold an event are drawn, so even a collection spanning centuries has no
+more rows than events. `grouping_for(collection key)` picks the grouping; every function below takes one.
 """
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+from studyapp.facts.models import SERGE
 
 FIRST_YEAR = 1881  # Alexander II's assassination, the first event the story needs
 
@@ -42,6 +50,47 @@ def slug_for_year(year: int) -> str:
     return next(period.slug for period in PERIODS if period.holds(year))
 
 
+DECADE_SLUG = re.compile(r"^(\d{1,3}0)s$")  # "1910s", "1780s"; the slug is the label too
+
+
+def decade_of(year: int) -> Period:
+    start = year - year % 10
+    return Period(f"{start}s", f"{start}s", start, start + 9)
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How a timeline groups its events into periods: the Serge base's named periods, or decades."""
+
+    named: tuple[Period, ...]  # empty: by decade
+    first_year: int | None  # where the overview starts (None: at the first event)
+
+    def slug_for_year(self, year: int) -> str:
+        return next(p.slug for p in self.named if p.holds(year)) if self.named else decade_of(year).slug
+
+    def period(self, slug: str) -> Period | None:
+        """The period a slug names (any decade when grouping by decade), or None."""
+        if self.named:
+            return next((p for p in self.named if p.slug == slug), None)
+        found = DECADE_SLUG.match(slug)
+        return decade_of(int(found.group(1))) if found else None
+
+    def periods(self, years=()) -> list[Period]:
+        """The periods to list: every named one; or the decades holding these years, earliest first."""
+        if self.named:
+            return list(self.named)
+        return [decade_of(start) for start in sorted({year - year % 10 for year in years})]
+
+
+SERGE_PERIODS = Grouping(PERIODS, FIRST_YEAR)
+DECADES = Grouping((), None)
+
+
+def grouping_for(collection_key: str) -> Grouping:
+    """Serge's periods for the Serge base, decades for any other collection."""
+    return SERGE_PERIODS if collection_key == SERGE else DECADES
+
+
 @dataclass(frozen=True)
 class Version:
     when: str
@@ -60,6 +109,8 @@ class Mark:
     versions: tuple[Version, ...]
     css: str = "m-none"  # mastery colour class
     note: str = ""  # mastery in words
+    period: str = ""  # the slug of its period in its collection's grouping
+    href: str = ""  # its page (with ?collection=KEY on a collection's pages)
 
     @property
     def start(self) -> dt.date:
@@ -73,10 +124,6 @@ class Mark:
     def disputed(self) -> bool:
         return len({v.when for v in self.versions}) > 1
 
-    @property
-    def period(self) -> str:
-        return slug_for_year(self.versions[0].start.year)
-
 
 def end_of(start: dt.date, precision: str) -> dt.date:
     """The last day a date of this precision may mean: 'March 1933' ends on 31 March."""
@@ -89,8 +136,9 @@ def end_of(start: dt.date, precision: str) -> dt.date:
     return dt.date(start.year, 12, 31)
 
 
-def mark_of(event, *, css="m-none", note="") -> Mark:
-    """A Mark from an Event whose citations (with sources) are prefetched."""
+def mark_of(event, *, css="m-none", note="", grouping: Grouping = SERGE_PERIODS, query: str = "") -> Mark:
+    """A Mark from an Event whose citations (with sources) are prefetched; `query` ("?collection=KEY" or "") is
+    added to its link."""
     versions = []
     for values, citations in event.versions():
         start = dt.date.fromisoformat(values["date"]) if isinstance(values["date"], str) else values["date"]
@@ -98,13 +146,17 @@ def mark_of(event, *, css="m-none", note="") -> Mark:
         end = values.get("end")
         end = (dt.date.fromisoformat(end) if isinstance(end, str) else end) or end_of(start, values["precision"])
         versions.append(Version(values["when"], start, end, sources))
-    return Mark(event.key, event.when, event.description, tuple(versions), css, note)
+    return Mark(event.key, event.when, event.description, tuple(versions), css, note,
+                period=grouping.slug_for_year(versions[0].start.year), href=f"/events/{event.key}/{query}")
 
 
-def span_years(marks) -> tuple[int, int]:
-    """From 1881 to the year after the latest event (so the last one is not on the edge)."""
-    last = max((m.end.year for m in marks), default=FIRST_YEAR)
-    return FIRST_YEAR, max(last + 1, FIRST_YEAR + 1)
+def span_years(marks, first_year: int | None = FIRST_YEAR) -> tuple[int, int]:
+    """From 1881 (Serge's story; None: the first event's year) to the year after the latest event (so the last
+    one is not on the edge)."""
+    if first_year is None:
+        first_year = min((m.start.year for m in marks), default=FIRST_YEAR)
+    last = max((m.end.year for m in marks), default=first_year)
+    return first_year, max(last + 1, first_year + 1)
 
 
 def _year_fraction(day: dt.date) -> float:
@@ -179,9 +231,9 @@ def _link(mark: Mark, shape, label=""):
     """An event as a link to its page, named (for screen readers and as a tooltip) by its date and text."""
     classes = f"event {mark.css}" + (" disputed" if mark.disputed else "")
     title = _title(mark)
-    return format_html('<a href="/events/{}/" class="{}" data-key="{}" data-period="{}" aria-label="{}">'
+    return format_html('<a href="{}" class="{}" data-key="{}" data-period="{}" aria-label="{}">'
                        '<title>{}</title>{}{}</a>',
-                       mark.key, classes, mark.key, mark.period, title, title, shape, label)
+                       mark.href or f"/events/{mark.key}/", classes, mark.key, mark.period, title, title, shape, label)
 
 
 def _pack(placed, gap):
@@ -207,19 +259,19 @@ def _svg(*, layout: Layout, height: float, title: str, css: str, first_year: int
         format_html(' data-period="{}"', period) if period else "", title, body)
 
 
-def overview_svg(marks, *, title: str, layout: Layout = WIDE) -> str:
+def overview_svg(marks, *, title: str, layout: Layout = WIDE, grouping: Grouping = SERGE_PERIODS) -> str:
     """Every period as its own row, each with its own year scale, so 1917–1921 (dense) and the long years
     before and after (sparse) are all readable, and no period's label can cover another's. Events are dots
     (bars for dates known to a month, a year or a decade, dashed where sources disagree), packed into lanes,
     coloured by mastery and linked to their pages; a click on a row's background zooms into that period."""
     marks = sorted(marks, key=lambda m: (m.start, m.key))
-    first_all, last_all = span_years(marks)
+    first_all, last_all = span_years(marks, grouping.first_year)
     rows, y = [], 0.0
-    for index, period in enumerate(PERIODS):
+    for index, period in enumerate(grouping.periods(m.start.year for m in marks)):
         inside = [m for m in marks if m.period == period.slug]
         if not inside:
             continue
-        first_year, last_year = period_span(period, inside)
+        first_year, last_year = period_span(period, inside, grouping)
         x = _scale(first_year, last_year, MARGIN + 4, layout.width - MARGIN - 4)
         left, right = MARGIN, layout.width - MARGIN  # a decade that runs past its period stops at the row's edge
         spans = [(max(x(m.start), left), min(x(m.end + dt.timedelta(days=1)), right)) for m in inside]
@@ -279,9 +331,9 @@ def zoom_svg(marks, *, first_year: int, last_year: int, title: str, period: str,
                 last_year=last_year, period=period if layout is WIDE else "", body=body)
 
 
-def period_span(period: Period, marks) -> tuple[int, int]:
+def period_span(period: Period, marks, grouping: Grouping = SERGE_PERIODS) -> tuple[int, int]:
     """The years the zoomed view of a period shows (its events' years when it is open-ended)."""
-    first, last = span_years(marks)
+    first, last = span_years(marks, grouping.first_year)
     start = period.start if period.start is not None else first
     end = (period.end + 1) if period.end is not None else last
     return max(start, first), max(min(end, last), max(start, first) + 1)
@@ -296,18 +348,19 @@ class Drawing:
     periods: list[tuple[Period, list[Mark], dict[str, str]]]  # (period, its marks by date, layout name -> SVG)
 
 
-def drawing(marks, *, filters=()) -> Drawing:
+def drawing(marks, *, filters=(), grouping: Grouping = SERGE_PERIODS) -> Drawing:
     """Every mark in one overview and in the zoomed view of its period, at every layout."""
-    first, last = span_years(marks)
+    first, last = span_years(marks, grouping.first_year)
     what = f"{len(marks)} event{'s' if len(marks) != 1 else ''}" + (f" with {' and '.join(filters)}" if filters else "")
-    overview = {layout.name: overview_svg(marks, title=f"Timeline, {first}–{last}: {what}", layout=layout)
+    overview = {layout.name: overview_svg(marks, title=f"Timeline, {first}–{last}: {what}", layout=layout,
+                                          grouping=grouping)
                 for layout in LAYOUTS}
     periods = []
-    for period in PERIODS:
+    for period in grouping.periods(m.start.year for m in marks):
         inside = [m for m in marks if m.period == period.slug]
         if not inside:
             continue
-        start, end = period_span(period, inside)
+        start, end = period_span(period, inside, grouping)
         periods.append((period, sorted(inside, key=lambda m: (m.start, m.key)), {
             layout.name: zoom_svg(inside, first_year=start, last_year=end, period=period.slug,
                                   title=f"{period.label}: {len(inside)} events", layout=layout)

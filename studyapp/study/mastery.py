@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from studyapp.accounts.models import settings_for
-from studyapp.cards.models import Card
+from studyapp.cards.models import Card, collection_card_key
 from studyapp.decks import DECK_OF, DECKS
+from studyapp.facts.models import SERGE
 from studyapp.facts.selectors import period_facts
-from studyapp.facts.timeline import PERIODS
+from studyapp.facts.timeline import PERIODS, grouping_for
 from studyapp.refs import parse
 from studyapp.study import scheduling
 from studyapp.study.models import ReviewState
@@ -122,13 +123,21 @@ def mastery_for(user, now: dt.datetime, sibling_keys: Iterable[str] | None = Non
                      days=scheduling.StudyDays(prefs.timezone, prefs.day_starts_at))
 
 
-def by_period_and_deck(user, now: dt.datetime) -> list[dict]:
-    """Rows for /stats/: each timeline period with the user's mastery per deck and overall."""
-    per_key = mastery_for(user, now)
-    facts = period_facts()
+def by_period_and_deck(user, now: dt.datetime, *, collection=None) -> list[dict]:
+    """Rows for /stats/: each timeline period with the user's mastery per deck and overall; the Serge base's
+    periods, or `collection`'s (its decades, facts.timeline.grouping_for), its facts' cards only."""
+    if collection is None or collection.key == SERGE:
+        per_key, facts, periods = mastery_for(user, now), period_facts(), PERIODS
+    else:
+        facts = {slug: {collection_card_key(collection.key, k) for k in keys}
+                 for slug, keys in period_facts(collection=collection.key).items()}
+        per_key = mastery_for(user, now, {k for keys in facts.values() for k in keys})
+        periods = sorted(map(grouping_for(collection.key).period, facts), key=lambda period: period.start)
     rows = []
-    for period in PERIODS:
+    for period in periods:
         keys = facts[period.slug]
-        decks = [combine(per_key, (k for k in keys if DECK_OF[parse(k)[0]] == deck)) for deck in DECKS]
+        # A sibling key is "[collection/]fact type:key": its fact type names its deck.
+        decks = [combine(per_key, (k for k in keys if DECK_OF[parse(k.rpartition("/")[2])[0]] == deck))
+                 for deck in DECKS]
         rows.append({"period": period, "decks": decks, "all": combine(per_key, keys)})
     return rows

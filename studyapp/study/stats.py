@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import Counter
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from studyapp.accounts.models import settings_for
 from studyapp.charts import bar_chart, heatmap
@@ -21,19 +21,22 @@ def true_retention(logs):
     return sum(1 for rating in graded if rating != Rating.AGAIN) / len(graded)
 
 
-def user_stats(user, now):
+def user_stats(user, now, *, collection=None):
+    """The /stats/ page's numbers over all the user's reviews and cards, or `collection`'s alone (a Collection the
+    caller has checked the user may study). A fixed number of queries (tests/test_query_budgets.py)."""
     prefs = settings_for(user)
+    mine = {"card__collection": collection} if collection is not None else {}
     days = StudyDays(prefs.timezone, prefs.day_starts_at)
     today = days.date_of(now)
     year_ago = now - dt.timedelta(days=366)
-    logs = list(ReviewLog.objects.filter(user=user, reviewed_at__gte=year_ago)
+    logs = list(ReviewLog.objects.filter(user=user, reviewed_at__gte=year_ago, **mine)
                 .values_list("reviewed_at", "rating", "state_before"))
     per_day = Counter(days.date_of(at) for at, _, _ in logs)
 
     days30 = [today - dt.timedelta(days=29 - i) for i in range(30)]
     reviews30 = [per_day.get(day, 0) for day in days30]
 
-    states = ReviewState.objects.studied().filter(user=user)
+    states = ReviewState.objects.studied().filter(user=user, **mine)
     due_per_day = Counter(
         max(days.date_of(due), today)
         for due in states.filter(suspended=False, due__lt=now + dt.timedelta(days=31)).values_list("due", flat=True)
@@ -43,6 +46,8 @@ def user_stats(user, now):
 
     week_ago, month_ago = now - dt.timedelta(days=7), now - dt.timedelta(days=30)
     by_state = dict(states.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    suspended = ReviewState.objects.suspended().filter(user=user, **mine).aggregate(
+        all=Count("id"), leech=Count("id", filter=Q(leech=True)))  # one query for both
     return {
         "today": today,
         "reviews30": reviews30, "reviews30_total": sum(reviews30),
@@ -59,11 +64,10 @@ def user_stats(user, now):
         "by_state": {
             "learning": by_state.get(FsrsState.LEARNING, 0), "review": by_state.get(FsrsState.REVIEW, 0),
             "relearning": by_state.get(FsrsState.RELEARNING, 0),
-            "suspended": ReviewState.objects.suspended().filter(user=user).count(),
-            "leech": ReviewState.objects.suspended().filter(user=user, leech=True).count(),
+            "suspended": suspended["all"], "leech": suspended["leech"],
         },
         "heatmap": heatmap(per_day, today),
         "year_total": sum(n for day, n in per_day.items() if day > today - dt.timedelta(days=365)),
         "active_days": sum(1 for day in per_day if day > today - dt.timedelta(days=365)),
-        "mastery_decks": DECKS, "mastery_rows": by_period_and_deck(user, now),
+        "mastery_decks": DECKS, "mastery_rows": by_period_and_deck(user, now, collection=collection),
     }

@@ -12,8 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from studyapp.cards.models import Card
+from studyapp.accounts.models import settings_for
+from studyapp.cards.models import Card, collection_card_key
 from studyapp.converters import MAX_ID
+from studyapp.decks import DECKS
+from studyapp.facts.models import SERGE, Collection
 from studyapp.facts.selectors import collection_for, scope_from_params
 from studyapp.study import scheduling, services, stats
 from studyapp.study.models import Rating, ReviewState, StudyAction
@@ -28,9 +31,12 @@ UNDONE = {
 }
 
 
+STUDY_LIMITS = ("collection", "deck", "scope")  # what limits the study page, kept through every form on it
+
+
 def _back_to_study(request):
-    """Back to the study page, still limited to the "Study this" scope and the collection the form came with."""
-    limits = {name: request.POST.get(name, "").strip() for name in ("scope", "collection")}
+    """Back to the study page, still limited to the collection, deck and "Study this" scope the form came with."""
+    limits = {name: request.POST.get(name, "").strip() for name in STUDY_LIMITS}
     limits = {name: value for name, value in limits.items() if value}
     return redirect(f"{reverse('study')}?{urlencode(limits)}" if limits else "study")
 
@@ -45,15 +51,45 @@ def _posted_card(request):
         raise Http404("no such card") from None
 
 
+def _choices(user, queue, *, collection, deck, scope):
+    """The study page's choice of collection and deck, for a user who studies two or more collections (the queue
+    counted them at no extra query; listing them is one). Links with the existing ?collection= and ?deck=; a
+    "Study this" scope belongs to one collection's fact, so it is not offered across collections."""
+    if queue.collections < 2 or scope is not None:
+        return None
+    studied = list(Collection.objects.studied_by(user, settings_for(user).collections).values_list("key", "title"))
+    here = collection.key if collection else ""
+
+    def link(key, deck_name=""):
+        query = urlencode({name: value for name, value in (("collection", key), ("deck", deck_name)) if value})
+        return f"{reverse('study')}?{query}" if query else reverse("study")
+
+    collections = [("", "All my collections", link("", deck), here == "")]
+    collections += [(key, title, link(key, deck), key == here) for key, title in studied]
+    if here and here not in dict(studied):  # an unlisted collection studied by its link
+        collections.append((here, collection.title, link(here, deck), True))
+    decks = [("", "All decks", link(here), deck == "")]
+    decks += [(name, name.title(), link(here, name), name == deck) for name in DECKS]
+    return {"collections": collections, "decks": decks}
+
+
 @login_required
 @require_safe
 def study_page(request):
     now = timezone.now()
-    scope = scope_from_params(request.GET)  # "Study this": ?scope=person:victor-serge, ?period=1917-1921, ...
     key = request.GET.get("collection", "").strip()  # one collection: 404 unless the user may study it
     collection = collection_for(request.user, key) if key else None
-    queue = study_queue(request.user, now, scope=scope.sibling_keys if scope else None, collection=collection)
-    context = {"queue": queue, "review_id": uuid.uuid4(), "scope": scope, "collection": collection}
+    deck = request.GET.get("deck", "").strip()  # one deck (of that collection, when one is given)
+    if deck and deck not in DECKS:
+        raise Http404(f"deck: choose one of {', '.join(DECKS)}")
+    # "Study this": ?scope=person:victor-serge, ?period=1917-1921, ...: a fact of the collection given (the Serge
+    # base without one, as the explore pages' links have it), its refs turned into that collection's sibling keys.
+    in_key = collection.key if collection else SERGE
+    scope = scope_from_params(request.GET, collection=in_key)
+    siblings = None if scope is None else {collection_card_key(in_key, k) for k in scope.sibling_keys}
+    queue = study_queue(request.user, now, deck=deck or None, scope=siblings, collection=collection)
+    context = {"queue": queue, "review_id": uuid.uuid4(), "scope": scope, "collection": collection, "deck": deck,
+               "choices": _choices(request.user, queue, collection=collection, deck=deck, scope=scope)}
     if queue.card is not None:
         outcomes = interval_preview(request.user, queue.card, queue.state, now)
         context["buttons"] = [(value, label, scheduling.format_interval(outcomes[value].interval))
@@ -145,4 +181,18 @@ def suspended_list(request):
 @login_required
 @require_safe
 def stats_page(request):
-    return render(request, "study/stats.html", stats.user_stats(request.user, timezone.now()))
+    """The user's stats over all their reviews, or with ?collection=KEY that collection's cards and reviews only
+    (404 unless the user may study it); a user who studies two or more collections is offered each."""
+    key = request.GET.get("collection", "").strip()
+    collection = collection_for(request.user, key) if key else None
+    numbers = stats.user_stats(request.user, timezone.now(), collection=collection)
+    studied = list(Collection.objects.studied_by(request.user, settings_for(request.user).collections)
+                   .values_list("key", "title"))
+    choices = None
+    if len(studied) > 1 or collection is not None:
+        here = collection.key if collection else ""
+        choices = [(key, title, key == here) for key, title in [("", "All my collections"), *studied]]
+        if here and here not in dict(studied):
+            choices.append((here, collection.title, True))
+    return render(request, "study/stats.html", {**numbers, "collection": collection, "choices": choices,
+                                                "in_collection": f"?collection={key}" if collection else ""})
