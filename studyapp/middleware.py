@@ -31,8 +31,8 @@ def _refuse(request, status, message):
 # Where an Anki package is uploaded: the package (at most ANKI_IMPORT_MAX_BYTES) and the multipart framing.
 ANKI_UPLOAD_PATHS = frozenset({"/api/import/anki-reviews/", "/settings/anki-reviews/"})
 MULTIPART_SLACK = 64 * 1024
-# Where a collection's source text is posted (at most SOURCE_UPLOAD_MAX_BYTES).
-SOURCE_UPLOAD_PATH = re.compile(r"/api/collections/[-a-zA-Z0-9_]+/sources/")
+# Where a collection's source text is posted (at most SOURCE_UPLOAD_MAX_BYTES): the API, and the "Add a source" page.
+SOURCE_UPLOAD_PATH = re.compile(r"/api/collections/[-a-zA-Z0-9_]+/sources/|/collections/[-a-zA-Z0-9_]+/sources/new/")
 
 
 def _body_limit(request):

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("studyapp.quiz.urls")),
     path("", include("studyapp.exports.urls")),
     path("", include("studyapp.facts.urls")),
+    path("", include("studyapp.authoring.urls")),
 ]

@@ -1,0 +1,295 @@
+"""The authoring pages' forms (issue 21): a collection, its visibility and editors, a source upload, and a fact of
+each kind with its citations. Forms check the shape of the input and give it to the services in the fixture shape
+(`fixtures/<collection>/*.json`: a work's author as ["key"], an event's people as [["key"], ...], dates in ISO);
+the rules of a fact (verbatim quotes, dates, references) are the loader's, applied by the services on save."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from studyapp.authoring.text import SourceFormat, SourceTextError, format_for, source_text
+from studyapp.facts.loading import MAX_QUOTE_CHARS, MAX_QUOTE_WORDS
+from studyapp.facts.models import Event, Person, Precision, Visibility, Weight, Work, WorkKind
+
+VISIBILITY_HELP = ("Private: you and your editors only. Unlisted: anyone signed in who has its link can study it. "
+                   "Public: listed for everyone.")
+
+
+class CollectionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PRIVATE, help_text=VISIBILITY_HELP)
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("This field is required.")
+        return title
+
+
+class VisibilityForm(forms.Form):
+    visibility = forms.ChoiceField(choices=Visibility.choices, help_text=VISIBILITY_HELP)
+
+
+class EditorForm(forms.Form):
+    username = forms.CharField(max_length=150, help_text="An editor adds sources and facts and changes them.")
+
+    def clean_username(self):
+        """The user named, or an error that says nobody has that name (usernames are public on this site)."""
+        name = self.cleaned_data["username"].strip()
+        user = get_user_model().objects.filter(username=name).first()
+        if user is None:
+            raise forms.ValidationError(f"nobody is called {name!r}")
+        return user
+
+
+class SourceForm(forms.Form):
+    """A source: a file (its name says the format) or pasted text (format chosen), read to plain text."""
+
+    title = forms.CharField(max_length=300)
+    author = forms.CharField(max_length=200, required=False)
+    year = forms.IntegerField(min_value=0, max_value=9999, required=False)
+    file = forms.FileField(required=False, help_text=".txt, .md or .html, UTF-8, at most 1,000,000 bytes.")
+    text = forms.CharField(required=False, strip=False, label="Or paste the text",
+                           widget=forms.Textarea(attrs={"rows": 10}))
+    format = forms.ChoiceField(choices=SourceFormat.choices, initial=SourceFormat.TEXT, required=False,
+                               help_text="Of the pasted text (a file's name says its own).")
+
+    def clean(self):
+        """Exactly one of a file and pasted text, made plain text (authoring.text.source_text); cleaned_data["text"]
+        is what the source stores."""
+        data = super().clean()
+        upload, pasted = data.get("file"), data.get("text", "")
+        if upload and pasted.strip():
+            raise forms.ValidationError("upload a file or paste a text, not both")
+        if not upload and not pasted.strip():
+            self.add_error("text", "upload a file or paste the text")
+            return data
+        try:
+            if upload:
+                fmt, raw, field = format_for(upload.name), upload.read(), "file"
+            else:
+                fmt, raw, field = data.get("format") or SourceFormat.TEXT, pasted, "text"
+            data["text"] = source_text(raw, fmt=fmt).text
+        except SourceTextError as error:
+            self.add_error(field if error.field == "text" else ("file" if upload else "format"), str(error))
+        return data
+
+
+def _lines(value) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def _commas(value) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+class FactForm(forms.Form):
+    """What every kind shares; subclasses add their fields and `fixture_fields`."""
+
+    aliases = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                              help_text="Other names it goes by, one per line.")
+    weight = forms.ChoiceField(choices=Weight.choices, initial=Weight.CONTEXT,
+                               help_text="Core and context facts get cards; a mention gets none of its own.")
+
+    def __init__(self, *args, collection, **kwargs):
+        self.collection = collection
+        super().__init__(*args, **kwargs)
+
+    def fixture_fields(self) -> dict:
+        data = self.cleaned_data
+        return {"aliases": _lines(data.get("aliases", "")), "weight": data["weight"]}
+
+    @staticmethod
+    def initial_from(fact) -> dict:
+        return {"aliases": "\n".join(fact.aliases), "weight": fact.weight}
+
+
+class PersonForm(FactForm):
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text="Who they were, per the source; never their name.")
+    roles = forms.CharField(required=False, max_length=2000, help_text="Separated by commas: writer, editor.")
+    field_order = ["name", "description", "aliases", "roles", "weight"]
+
+    def fixture_fields(self):
+        data = self.cleaned_data
+        return {"name": data["name"], "description": data["description"], **super().fixture_fields(),
+                "roles": _commas(data.get("roles", ""))}
+
+    @staticmethod
+    def initial_from(fact):
+        return {**FactForm.initial_from(fact), "name": fact.name, "description": fact.description,
+                "roles": ", ".join(fact.roles)}
+
+
+class WorkForm(FactForm):
+    title = forms.CharField(max_length=300)
+    kind = forms.ChoiceField(choices=WorkKind.choices, initial=WorkKind.OTHER)
+    author = forms.ChoiceField(required=False, help_text="One of the collection's people (add them first).")
+    year = forms.IntegerField(min_value=0, max_value=9999, required=False)
+    description = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text="What the work is, per the source; never its title.")
+    field_order = ["title", "kind", "author", "year", "description", "aliases", "weight"]
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["author"].choices = [("", "(not given)"), *people]
+
+    def fixture_fields(self):
+        data = self.cleaned_data
+        fields = {"title": data["title"], "kind": data["kind"], "year": data.get("year"),
+                  "description": data.get("description", ""), **super().fixture_fields()}
+        if data.get("author"):
+            fields["author"] = [data["author"]]
+        return fields
+
+    @staticmethod
+    def initial_from(fact):
+        return {**FactForm.initial_from(fact), "title": fact.title, "kind": fact.kind, "year": fact.year,
+                "author": fact.author.key if fact.author_id else "", "description": fact.description}
+
+
+class EventForm(FactForm):
+    when = forms.CharField(max_length=100, help_text="As it is shown: 1917, March 1921, the 1930s.")
+    date = forms.DateField(help_text="Its first day, YYYY-MM-DD: YYYY-01-01 for a year, YYYY-MM-01 for a month.")
+    precision = forms.ChoiceField(choices=Precision.choices, initial=Precision.YEAR)
+    end = forms.DateField(required=False, help_text="A span's last day, YYYY-MM-DD (1933–1936 ends 1936-12-31).")
+    description = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text="What happened, per the source; never the date.")
+    people = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
+                                       help_text="The collection's people it involves.")
+    works = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple,
+                                      help_text="The collection's works it involves.")
+    field_order = ["when", "date", "precision", "end", "description", "people", "works", "aliases", "weight"]
+
+    def __init__(self, *args, people=(), works=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["people"].choices = list(people)
+        self.fields["works"].choices = list(works)
+
+    def fixture_fields(self):
+        data = self.cleaned_data
+        fields = {"when": data["when"], "date": data["date"].isoformat(), "precision": data["precision"],
+                  "description": data["description"], **super().fixture_fields(),
+                  "people": [[key] for key in data.get("people", [])],
+                  "works": [[key] for key in data.get("works", [])]}
+        if data.get("end"):
+            fields["end"] = data["end"].isoformat()
+        return fields
+
+    @staticmethod
+    def initial_from(fact):
+        return {**FactForm.initial_from(fact), "when": fact.when, "date": fact.date, "precision": fact.precision,
+                "end": fact.end, "description": fact.description,
+                "people": [p.key for p in fact.people.all()], "works": [w.key for w in fact.works.all()]}
+
+
+FACT_FORMS = {"person": PersonForm, "work": WorkForm, "event": EventForm}
+FACT_MODELS = {"person": Person, "work": Work, "event": Event}
+
+# The fields a citation may state differently (a dispute): the model's CLAIM_FIELDS, each with its form field.
+CLAIM_FIELDS = {
+    "description": lambda: forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})),
+    "year": lambda: forms.IntegerField(min_value=0, max_value=9999, required=False),
+    "when": lambda: forms.CharField(max_length=100, required=False),
+    "date": lambda: forms.DateField(required=False),
+    "precision": lambda: forms.ChoiceField(choices=[("", "(same)"), *Precision.choices], required=False),
+    "end": lambda: forms.DateField(required=False),
+}
+
+
+def quote_problem(quote: str) -> str:
+    """Why a quote is too long to cite ("" if it is not): the loader's limits, said before a save is tried."""
+    if len(quote) > MAX_QUOTE_CHARS:
+        return f"the quote is {len(quote)} characters; at most {MAX_QUOTE_CHARS}: select a shorter passage"
+    words = len(quote.split())
+    if words > MAX_QUOTE_WORDS:
+        return f"the quote is {words} words; at most {MAX_QUOTE_WORDS}: select a shorter passage"
+    return ""
+
+
+class CitationForm(forms.Form):
+    """One citation: a source of the collection, a verbatim quote from it, and optionally what this source states
+    differently (`claim_<field>`: a disputed version of the fact)."""
+
+    source = forms.ChoiceField()
+    quote = forms.CharField(strip=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            help_text="Exactly as in the source (checked on save).")
+    kind = "person"  # set per fact kind by citation_form
+
+    def __init__(self, *args, sources=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].choices = list(sources)
+
+    def clean_quote(self):
+        quote = self.cleaned_data["quote"]
+        if not quote.strip():
+            raise forms.ValidationError("This field is required.")
+        problem = quote_problem(quote)
+        if problem:
+            raise forms.ValidationError(problem)
+        return quote
+
+    def claim(self) -> dict:
+        """The fields this source states differently, in the fixtures' shape ({} when it agrees)."""
+        claim = {}
+        for name in FACT_MODELS[self.kind].CLAIM_FIELDS:
+            value = self.cleaned_data.get(f"claim_{name}")
+            if value not in (None, ""):
+                claim[name] = value.isoformat() if hasattr(value, "isoformat") else value
+        return claim
+
+    def citation(self) -> dict:
+        citation = {"source": self.cleaned_data["source"], "quote": self.cleaned_data["quote"]}
+        claim = self.claim()
+        return {**citation, "claim": claim} if claim else citation
+
+    @property
+    def claim_fields(self):
+        return [self[f"claim_{name}"] for name in FACT_MODELS[self.kind].CLAIM_FIELDS]
+
+
+def citation_form(kind: str) -> type[CitationForm]:
+    """The citation form of one kind of fact: its claim fields are that kind's CLAIM_FIELDS."""
+    fields = {f"claim_{name}": CLAIM_FIELDS[name]() for name in FACT_MODELS[kind].CLAIM_FIELDS}
+    for name, field in fields.items():
+        field.label = name.replace("claim_", "").capitalize()
+    return type(f"{kind.title()}CitationForm", (CitationForm,), {"kind": kind, **fields})
+
+
+class BaseCitations(forms.BaseFormSet):
+    def __init__(self, *args, sources=(), **kwargs):
+        self.sources = sources
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "sources": self.sources}
+
+    @property
+    def empty_form(self):
+        return self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"), empty_permitted=True,
+                         use_required_attribute=False, sources=self.sources, renderer=self.renderer)
+
+    def citations(self) -> list[dict]:
+        """Every filled citation not marked for removal, in order."""
+        return [form.citation() for form in self.forms
+                if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.citations():
+            raise forms.ValidationError("a fact cites at least one source: give a quote")
+
+
+def citation_formset(kind: str, *, extra: int):
+    return forms.formset_factory(citation_form(kind), formset=BaseCitations, extra=extra, can_delete=True,
+                                 max_num=20, validate_max=True)
+
+
+def claim_initial(citation) -> dict:
+    """A stored citation as its form's initial values."""
+    initial = {"source": citation.source.key, "quote": citation.quote}
+    for name, value in (citation.claim or {}).items():
+        initial[f"claim_{name}"] = value
+    return initial

@@ -1,0 +1,384 @@
+"""The authoring pages (issue 21): collections, sources (upload, reader, suggestions), facts from passages (form,
+preview, save, edit, quotes, removal, history), for the owner, an editor, another signed-in user and a visitor.
+A private collection is 404 to all but its owner and editors; an unlisted one is readable with its key; a write
+by someone who may only read is 403 (a visitor is sent to log in), and a refused write changes nothing."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from studyapp.authoring.models import DismissedSuggestion
+from studyapp.authoring.services import fact_author
+from studyapp.cards.models import Card
+from studyapp.facts.models import Collection, Event, Person, Source, Visibility, Work
+from studyapp.facts.services import collection_create, collection_editor_add, source_create
+
+TEXT = ("Anna Karlova was born in Prague in 1901. She wrote “The Glass River” in March 1931.\n\n"
+        "In 1936 Anna Karlova and Pavel Novak founded the Free Theatre of Brno. Later Karlova wrote plays.")
+BORN = "Anna Karlova was born in Prague in 1901."
+PERSON = {"name": "Anna Karlova", "description": "Czech playwright who founded the Free Theatre of Brno.",
+          "aliases": "", "roles": "playwright", "weight": "core",
+          "cite-TOTAL_FORMS": "1", "cite-INITIAL_FORMS": "0", "cite-0-source": "a-novel", "cite-0-quote": BORN}
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def book(alice, bob):
+    """alice's private collection `readings` (bob edits it) with one source `a-novel`."""
+    collection = collection_create(owner=alice, title="Readings", description="Our reading group's books.",
+                                   visibility=Visibility.PRIVATE)
+    collection_editor_add(collection=collection, by=alice, editor=bob)
+    source_create(collection=collection, by=alice, title="A novel", text=TEXT, author="J. Doe", year=1990)
+    return collection
+
+
+@pytest.fixture
+def anna(book, alice):
+    fact, _ = fact_author(collection=book, by=alice, kind="person",
+                          fields={"name": "Anna Karlova", "description": PERSON["description"], "weight": "core"},
+                          citations=[{"source": "a-novel", "quote": BORN}])
+    return fact
+
+
+def counts():
+    return (Collection.objects.count(), Source.objects.count(), Person.objects.count(), Work.objects.count(),
+            Event.objects.count(), Card.objects.count())
+
+
+# --- who may see what ------------------------------------------------------------------------------------------
+
+PAGES = ["/collections/readings/", "/collections/readings/sources/a-novel/",
+         "/collections/readings/person/anna-karlova/"]
+EDIT_PAGES = ["/collections/readings/sources/new/", "/collections/readings/new/person/",
+              "/collections/readings/new/work/", "/collections/readings/new/event/",
+              "/collections/readings/person/anna-karlova/remove/",
+              "/collections/readings/person/anna-karlova/history/"]
+
+
+@pytest.mark.django_db
+def test_owner_and_editor_open_every_page_and_others_get_404_while_it_is_private(alice, bob, charlie, anna):
+    for user in (alice, bob):
+        client = client_for(user)
+        assert [client.get(url).status_code for url in PAGES + EDIT_PAGES] == [200] * 9
+    other = client_for(charlie)
+    assert [other.get(url).status_code for url in PAGES + EDIT_PAGES] == [404] * 9
+    visitor = Client()
+    assert [visitor.get(url).status_code for url in PAGES] == [404] * 3
+    # Writing pages send a visitor to log in before anything else is looked at.
+    assert [visitor.get(url).status_code for url in EDIT_PAGES] == [302] * 6
+    assert visitor.get(EDIT_PAGES[0])["Location"] == "/accounts/login/?next=/collections/readings/sources/new/"
+
+
+@pytest.mark.django_db
+def test_an_unlisted_collection_is_read_with_its_key_but_only_its_editors_change_it(alice, charlie, anna, book):
+    book.visibility = Visibility.UNLISTED
+    book.save()
+    other, visitor = client_for(charlie), Client()
+    assert [other.get(url).status_code for url in PAGES] == [200] * 3
+    assert [visitor.get(url).status_code for url in PAGES] == [200] * 3
+    assert [other.get(url).status_code for url in EDIT_PAGES] == [403] * 6
+    overview = other.get(PAGES[0]).content.decode()
+    assert 'value="http://testserver/collections/readings/"' in overview  # the link to share
+    assert "Add a source" not in overview and 'id="editor-form"' not in overview
+    reader = other.get(PAGES[1]).content.decode()
+    assert 'id="passage-form"' not in reader and "reader.js" not in reader
+    assert 'id="fact-form"' not in other.get(PAGES[2]).content.decode()
+    # Unlisted: not in anyone else's list.
+    assert "Readings" not in other.get("/collections/").content.decode()
+
+
+@pytest.mark.django_db
+def test_every_write_is_refused_to_a_reader_with_403_and_to_a_visitor_with_a_login_redirect(alice, charlie, anna,
+                                                                                             book):
+    book.visibility = Visibility.PUBLIC
+    book.save()
+    writes = [("/collections/readings/visibility/", {"visibility": "private"}),
+              ("/collections/readings/editors/", {"username": "charlie"}),
+              ("/collections/readings/sources/new/", {"title": "T", "text": "Some text."}),
+              ("/collections/readings/sources/a-novel/dismiss/", {"kind": "person", "text": "X", "quote": "Y"}),
+              ("/collections/readings/new/person/", PERSON),
+              ("/collections/readings/person/anna-karlova/", PERSON),
+              ("/collections/readings/person/anna-karlova/quote/", {"quote-source": "a-novel", "quote-quote": BORN}),
+              ("/collections/readings/person/anna-karlova/remove/", {})]
+    before = counts()
+    assert [client_for(charlie).post(url, data).status_code for url, data in writes] == [403] * 8
+    visitor = [Client().post(url, data) for url, data in writes]
+    assert [r.status_code for r in visitor] == [302] * 8
+    assert all(r["Location"].startswith("/accounts/login/?next=") for r in visitor)
+    assert counts() == before and DismissedSuggestion.objects.count() == 0
+    assert Collection.objects.get(key="readings").visibility == "public"
+    assert not book.editors.filter(username="charlie").exists()
+
+
+# --- collections -----------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_collection_is_created_from_the_list_page_and_owned_by_its_creator(alice):
+    client = client_for(alice)
+    response = client.post("/collections/", {"title": "Russian novels", "description": "Reading group, spring.",
+                                              "visibility": "unlisted"})
+    assert response.status_code == 302 and response["Location"] == "/collections/russian-novels/"
+    collection = Collection.objects.get(key="russian-novels")
+    assert (collection.title, collection.description, collection.visibility, collection.owner) == (
+        "Russian novels", "Reading group, spring.", "unlisted", alice)
+    page = client.get("/collections/").content.decode()
+    assert '<a href="/collections/russian-novels/">Russian novels</a>' in page
+
+
+@pytest.mark.django_db
+def test_a_collection_without_a_title_or_with_an_unknown_visibility_is_refused_naming_the_field(alice):
+    client = client_for(alice)
+    response = client.post("/collections/", {"title": "  ", "visibility": "secret"})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors == {"title": ["This field is required."],
+                      "visibility": ["Select a valid choice. secret is not one of the available choices."]}
+    assert Collection.objects.exclude(key="serge").count() == 0
+
+
+@pytest.mark.django_db
+def test_a_visitor_sees_public_collections_and_is_asked_to_log_in_to_create_one(alice):
+    response = Client().get("/collections/")
+    assert response.status_code == 200
+    assert [c.key for c in response.context["public"]] == ["serge"]
+    assert "Create a collection" not in response.content.decode()
+    created = Client().post("/collections/", {"title": "X", "visibility": "public"})
+    assert created.status_code == 302 and created["Location"] == "/accounts/login/?next=%2Fcollections%2F"
+    assert Collection.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_owner_changes_visibility_and_adds_an_editor_but_an_editor_may_not(alice, bob, charlie, book):
+    owner, editor = client_for(alice), client_for(bob)
+    assert editor.post("/collections/readings/visibility/", {"visibility": "public"}).status_code == 403
+    assert editor.post("/collections/readings/editors/", {"username": "charlie"}).status_code == 403
+    response = owner.post("/collections/readings/visibility/", {"visibility": "unlisted"})
+    assert response.status_code == 302
+    assert Collection.objects.get(key="readings").visibility == "unlisted"
+    unknown = owner.post("/collections/readings/editors/", {"username": "nobody"})
+    assert unknown.status_code == 400
+    assert unknown.context["editor_form"].errors == {"username": ["nobody is called 'nobody'"]}
+    assert owner.post("/collections/readings/editors/", {"username": "charlie"}).status_code == 302
+    assert sorted(book.editors.values_list("username", flat=True)) == ["bob", "charlie"]
+    assert client_for(charlie).get("/collections/readings/sources/new/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_overview_lists_sources_facts_with_their_card_counts_and_the_study_links(alice, anna, book):
+    response = client_for(alice).get("/collections/readings/")
+    page = response.content.decode()
+    assert [(row.key, n) for row, n in response.context["groups"][0][1]] == [("anna-karlova", 2)]
+    assert response.context["cards"] == 2
+    for link in ['href="/study/?collection=readings"', 'href="/api/export/anki/?collection=readings"',
+                 'href="/people/?collection=readings"', 'href="/timeline/?collection=readings"',
+                 'href="/collections/readings/sources/a-novel/"', 'href="/collections/readings/person/anna-karlova/"',
+                 'href="/collections/readings/sources/new/"']:
+        assert link in page, link
+    assert "share-url" not in page  # private: no link to share
+
+
+def _grow(book, alice, n):
+    for i in range(n):
+        Person.objects.create(collection=book, key=f"p{i}", name=f"Person {i}", description="d")
+        Work.objects.create(collection=book, key=f"w{i}", title=f"Work {i}", kind="novel")
+        Event.objects.create(collection=book, key=f"e{i}", when="1901", date="1901-01-01", precision="year",
+                             description=f"Event {i}")
+        source_create(collection=book, by=alice, title=f"Source {i}", text=f"Text {i} of Anna Karlova.")
+
+
+@pytest.mark.django_db
+def test_the_overview_and_the_reader_take_the_same_number_of_queries_whatever_the_collection_holds(
+        alice, anna, book, django_assert_num_queries):
+    client = client_for(alice)
+    client.get("/collections/readings/")  # the session and the user, read once as on every page
+
+    def queries(url):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    small = {url: queries(url) for url in PAGES[:2]}
+    _grow(book, alice, 6)
+    for url, n in small.items():
+        with django_assert_num_queries(n):
+            assert client.get(url).status_code == 200
+
+
+# --- sources ---------------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_pasted_source_is_stored_as_text_and_opens_in_the_reader(alice, book):
+    response = client_for(alice).post("/collections/readings/sources/new/", {
+        "title": "Notes", "author": "A. Reader", "year": "2001", "text": "# Notes\n\nShe wrote *The Glass River*.",
+        "format": "markdown"})
+    assert response.status_code == 302 and response["Location"] == "/collections/readings/sources/notes/"
+    source = Source.objects.get(collection=book, key="notes")
+    assert (source.title, source.author, source.year, source.text) == (
+        "Notes", "A. Reader", 2001, "Notes\n\nShe wrote The Glass River.")
+
+
+@pytest.mark.django_db
+def test_an_uploaded_file_takes_its_format_from_its_name(alice, book):
+    upload = SimpleUploadedFile("page.html", b"<p>One<br>two</p><script>x()</script>", content_type="text/html")
+    response = client_for(alice).post("/collections/readings/sources/new/", {"title": "Page", "file": upload,
+                                                                             "format": "text"})
+    assert response.status_code == 302
+    assert Source.objects.get(collection=book, key="page").text == "One\ntwo"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("data", "status", "errors"), [
+    ({"title": "", "text": "x"}, 400, {"title": ["This field is required."]}),
+    ({"title": "T"}, 400, {"text": ["upload a file or paste the text"]}),
+    ({"title": "T", "text": "<p> </p>", "format": "html"}, 400, {"text": ["the source has no text"]}),
+    ({"title": "T", "text": "x", "format": "pdf"}, 400,
+     {"format": ["Select a valid choice. pdf is not one of the available choices."]}),
+    ({"title": "T", "text": "a" * 1_000_001}, 413,
+     {"text": ["the source is 1,000,001 bytes; at most 1,000,000: split it in parts"]}),
+    ({"title": "T", "file": "x.pdf"}, 400, {"file": ["unknown file type '.pdf': upload .txt, .md or .html"]}),
+    ({"title": "T", "file": "latin1.txt"}, 400, {"file": [
+        "the source is not UTF-8 (byte 0xe9 at position 3): save it as UTF-8 and upload it again"]}),
+    ({"title": "T", "file": "x.txt", "text": "y"}, 400, {"__all__": ["upload a file or paste a text, not both"]}),
+])
+def test_a_source_that_cannot_be_read_is_refused_naming_the_field_and_nothing_is_stored(alice, book, data, status,
+                                                                                       errors):
+    files = {"x.pdf": b"%PDF", "latin1.txt": "caf\u00e9".encode("latin-1"), "x.txt": b"x"}
+    if "file" in data:
+        data = {**data, "file": SimpleUploadedFile(data["file"], files[data["file"]])}
+    response = client_for(alice).post("/collections/readings/sources/new/", data)
+    assert response.status_code == status
+    assert response.context["form"].errors == errors
+    assert list(Source.objects.filter(collection=book).values_list("key", flat=True)) == ["a-novel"]
+
+
+@pytest.mark.django_db
+def test_the_add_a_source_page_may_carry_the_source_upload_cap_and_no_more(alice, book, settings):
+    """The middleware lets this page's body reach SOURCE_UPLOAD_MAX_BYTES (like the API's), refusing more with 413
+    before the view reads it; other pages keep Django's own limits."""
+    settings.SOURCE_UPLOAD_MAX_BYTES = 2000
+    client = client_for(alice)
+    big = client.post("/collections/readings/sources/new/", {"title": "T", "text": "a" * 2500})
+    assert big.status_code == 413
+    assert big.content.decode() == "Request body too large: at most 2000 bytes."
+    assert client.post("/collections/readings/sources/new/", {"title": "T", "text": "a" * 500}).status_code == 302
+    assert Source.objects.filter(collection=book).count() == 2
+
+
+# --- the reader ------------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_reader_shows_each_paragraph_verbatim_with_its_offset_in_the_stored_text(alice, book):
+    response = client_for(alice).get("/collections/readings/sources/a-novel/")
+    assert response.context["paragraphs"] == [(0, TEXT.split("\n\n")[0]), (85, TEXT.split("\n\n")[1])]
+    assert TEXT[85:].startswith("In 1936")
+    page = response.content.decode()
+    assert '<p class="para" data-start="85">In 1936 Anna Karlova and Pavel Novak' in page
+    assert 'data-max-chars="400" data-max-words="40"' in page
+    assert '<script src="/static/authoring/reader.js" defer></script>' in page
+
+
+@pytest.mark.django_db
+def test_the_reader_offers_suggestions_and_an_accepted_one_opens_its_form_filled_in(alice, book):
+    client = client_for(alice)
+    suggestions = client.get("/collections/readings/sources/a-novel/").context["suggestions"]
+    found = [(s.kind, s.text) for s, _ in suggestions]
+    assert ("event", "1901") in found and ("person", "Anna Karlova") in found and ("work", "The Glass River") in found
+    event = next(s for s, _ in suggestions if s.text == "March 1931")
+    page = client.get("/collections/readings/new/event/", {
+        "source": "a-novel", "quote": event.quote, "when": "March 1931", "date": event.when.date,
+        "precision": event.when.precision})
+    form, formset = page.context["form"], page.context["formset"]
+    assert (form["when"].value(), str(form["date"].value()), form["precision"].value()) == (
+        "March 1931", "1931-03-01", "month")
+    assert (formset.forms[0]["source"].value(), formset.forms[0]["quote"].value()) == ("a-novel", event.quote)
+
+
+@pytest.mark.django_db
+def test_a_dismissed_suggestion_is_not_shown_again_to_any_editor(alice, bob, book):
+    first = client_for(alice).get("/collections/readings/sources/a-novel/").context["suggestions"]
+    pavel = next(s for s, _ in first if s.text == "Pavel Novak")
+    response = client_for(bob).post("/collections/readings/sources/a-novel/dismiss/",
+                                    {"kind": "person", "text": "Pavel Novak", "quote": pavel.quote})
+    assert response.status_code == 302
+    assert response["Location"] == "/collections/readings/sources/a-novel/#suggestions"
+    after = client_for(alice).get("/collections/readings/sources/a-novel/").context["suggestions"]
+    assert [s.text for s, _ in after] == [s.text for s, _ in first if s.text != "Pavel Novak"]
+    row = DismissedSuggestion.objects.get()
+    assert (row.kind, row.text, row.dismissed_by) == ("person", "Pavel Novak", bob)
+
+
+@pytest.mark.django_db
+def test_a_known_person_is_suggested_as_a_quote_for_that_person(alice, anna, book):
+    suggestions = client_for(alice).get("/collections/readings/sources/a-novel/").context["suggestions"]
+    assert [(s.text, key) for s, key in suggestions if s.kind == "person"][0] == ("Anna Karlova", "anna-karlova")
+
+
+@pytest.mark.django_db
+def test_add_to_an_existing_fact_goes_to_its_quote_form_filled_in(alice, anna, book):
+    client = client_for(alice)
+    quote = "Later Karlova wrote plays."
+    response = client.get("/collections/readings/quote/", {"fact": "person:anna-karlova", "source": "a-novel",
+                                                           "quote": quote})
+    assert response.status_code == 302
+    assert response["Location"] == ("/collections/readings/person/anna-karlova/?source=a-novel&"
+                                    "quote=Later+Karlova+wrote+plays.#add-quote")
+    page = client.get(response["Location"])
+    assert page.context["quote_form"]["quote"].value() == quote
+    assert client.get("/collections/readings/quote/", {"fact": "person:nobody"}).status_code == 404
+
+
+# --- facts -----------------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_saving_a_new_person_makes_it_and_its_cards_and_shows_its_page(alice, book):
+    client = client_for(alice)
+    response = client.post("/collections/readings/new/person/", {**PERSON, "save": "1"})
+    assert response.status_code == 302 and response["Location"] == "/collections/readings/person/anna-karlova/"
+    person = Person.objects.get(collection=book, key="anna-karlova")
+    assert (person.name, person.roles, person.weight) == ("Anna Karlova", ["playwright"], "core")
+    assert [c.quote for c in person.citations.all()] == [BORN]
+    page = client.get(response["Location"])
+    assert [c.key for c in page.context["cards"]] == ["readings/person:anna-karlova:person_reverse",
+                                                      "readings/person:anna-karlova:person_who"]
+
+
+@pytest.mark.django_db
+def test_a_quote_not_verbatim_is_an_error_on_the_citations_and_nothing_is_written(alice, book):
+    before = counts()
+    response = client_for(alice).post("/collections/readings/new/person/", {
+        **PERSON, "cite-0-quote": "Anna Karlova was born in Prague in 1902.", "save": "1"})
+    assert response.status_code == 400
+    assert list(response.context["formset"].non_form_errors()) == [
+        "citation 1: quote not found verbatim in source 'a-novel': 'Anna Karlova was born in Prague in 1902.'"]
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_a_quote_over_the_limits_is_refused_before_any_save(alice, book):
+    long = " ".join(["word"] * 41)
+    response = client_for(alice).post("/collections/readings/new/person/",
+                                      {**PERSON, "cite-0-quote": long, "save": "1"})
+    assert response.status_code == 400
+    assert response.context["formset"].forms[0].errors == {
+        "quote": ["the quote is 41 words; at most 40: select a shorter passage"]}
+
+
+@pytest.mark.django_db
+def test_a_new_event_needs_its_date_and_names_each_missing_field(alice, book):
+    before = counts()
+    response = client_for(alice).post("/collections/readings/new/event/", {
+        "when": "1901", "date": "1901-13-01", "precision": "year", "description": "", "weight": "core",
+        "cite-TOTAL_FORMS": "1", "cite-INITIAL_FORMS": "0", "cite-0-source": "a-novel", "cite-0-quote": BORN,
+        "save": "1"})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"date": ["Enter a valid date."],
+                                               "description": ["This field is required."]}
+    assert counts() == before
