@@ -1,5 +1,7 @@
 from django import forms
 
+from studyapp.cards.models import collection_card_key
+from studyapp.facts.models import SERGE
 from studyapp.facts.selectors import UnknownScope, parse_scope
 from studyapp.quiz.models import QuestionKind, QuizDeck, QuizMode
 from studyapp.quiz.services import DEFAULT_SIZE, MAX_SIZE, MIN_SIZE
@@ -15,6 +17,17 @@ class QuizSetupForm(forms.Form):
     mode = forms.ChoiceField(label="Cards", choices=QuizMode.choices, widget=forms.RadioSelect, initial="all")
     # "Quiz me on this" from a person, work, source or period page: person:<key>, period:<slug>, ...
     scope = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
+    # ... of a collection's explore page (?collection=KEY): the view resolves it (404 rule) and passes it in.
+    collection = forms.CharField(required=False, widget=forms.HiddenInput, max_length=60)
+
+    def __init__(self, *args, collection=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.in_collection = collection
+        if collection is not None:
+            self.initial["collection"] = collection.key
+
+    def clean_collection(self):
+        return self.in_collection  # the Collection the view checked, not the posted text
 
     def clean_scope(self):
         """The sibling keys the quiz is limited to, or None for no limit."""
@@ -23,9 +36,13 @@ class QuizSetupForm(forms.Form):
             return None
 
         try:
-            return parse_scope(*parse(value)).sibling_keys
+            keys = parse_scope(*parse(value), collection=self._collection_key()).sibling_keys
         except UnknownScope as error:
             raise forms.ValidationError(str(error)) from None
+        return {collection_card_key(self._collection_key(), key) for key in keys}
+
+    def _collection_key(self):
+        return self.in_collection.key if self.in_collection is not None else SERGE
 
     def scope_label(self):
         """What the quiz is limited to, in words ("" for no limit or an unknown scope)."""
@@ -34,6 +51,6 @@ class QuizSetupForm(forms.Form):
             return ""
 
         try:
-            return parse_scope(*parse(value)).label
+            return parse_scope(*parse(value), collection=self._collection_key()).label
         except UnknownScope:
             return ""

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from studyapp.facts.selectors import collection_for
 from studyapp.quiz.forms import QuizSetupForm
 from studyapp.quiz.selectors import get_quiz_for_user, quiz_history
 from studyapp.quiz.services import AlreadyAnswered, QuizInputError, answer_submit, quiz_create
@@ -17,7 +18,10 @@ from studyapp.quiz.services import AlreadyAnswered, QuizInputError, answer_submi
 @login_required
 @require_http_methods(["GET", "POST"])
 def quiz_setup(request):
-    form = QuizSetupForm(request.POST or None, initial={"scope": request.GET.get("scope", "")})
+    # "Quiz me on this" from a collection's explore page: ?collection=KEY (404 unless the user may study it).
+    key = (request.POST if request.method == "POST" else request.GET).get("collection", "").strip()
+    collection = collection_for(request.user, key) if key else None
+    form = QuizSetupForm(request.POST or None, initial={"scope": request.GET.get("scope", "")}, collection=collection)
     if request.method == "POST" and form.is_valid():
         try:
             quiz = quiz_create(user=request.user, now=timezone.now(), **form.cleaned_data)
