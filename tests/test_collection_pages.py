@@ -323,3 +323,41 @@ def test_a_collections_pages_make_one_query_more_than_serges_whatever_its_size(c
     if signed_in:
         with django_assert_num_queries(PAGE_QUERIES["/stats/"][0] + 1):
             assert client.get("/stats/?collection=group").status_code == 200
+
+
+# --- the export page -------------------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_export_page_offers_each_collection_studied_and_exports_the_one_chosen(client, group, alice):
+    client.force_login(alice)
+    page = client.get("/export/")
+    html = page.content.decode()
+    assert [c.key for c in page.context["collections"]] == ["group", "serge"]
+    assert '<input type="radio" name="collection" value="" checked> All my collections' in html
+    assert '<input type="radio" name="collection" value="group"> Reading group' in html
+    every = Card.objects.active().filter(deck="people").count()
+    assert f'People <span class="muted">· {every} cards</span>' in html
+    mine = Card.objects.active().filter(collection=group, deck="people").count()
+    one = client.get("/export/?collection=group").content.decode()
+    assert f'People <span class="muted">· {mine} cards</span>' in one and mine < every
+    assert '<input type="radio" name="collection" value="group" checked> Reading group' in one
+    response = client.get("/export/anki/", {"deck": "all", "collection": "group"})
+    assert response.status_code == 200 and response["Content-Disposition"].startswith('attachment; filename="group')
+    assert response["X-Export-Cards"] == str(Card.objects.active().filter(collection=group).count())
+    csv = client.get("/export/csv/", {"deck": "people", "collection": "serge"})
+    assert csv["X-Export-Cards"] == str(Card.objects.active().filter(collection__key="serge", deck="people").count())
+    everything = client.get("/export/anki/", {"deck": "all"})
+    assert everything["X-Export-Cards"] == str(Card.objects.active().count())  # both collections, as before
+
+
+@pytest.mark.django_db
+def test_the_export_page_keeps_the_404_rule_and_names_a_bad_key(client, group, alice):
+    group.visibility = Visibility.PRIVATE
+    group.save()
+    client.force_login(alice)
+    assert "export-collections" not in client.get("/export/").content.decode()  # one collection: no choice
+    assert client.get("/export/?collection=group").status_code == 404
+    assert client.get("/export/anki/", {"collection": "group"}).status_code == 404
+    assert client.get("/export/csv/", {"collection": "nobody"}).status_code == 404
+    bad = client.get("/export/anki/", {"collection": "Not a key"})
+    assert bad.status_code == 400 and "collection: not a collection key" in bad.content.decode()

@@ -1,5 +1,7 @@
 from django import forms
 
+from studyapp.facts.models import COLLECTION_KEY
+
 DECK_LABELS = [
     ("all", "My decks (as in Settings)"),
     ("people", "People"),
@@ -11,6 +13,9 @@ DECK_LABELS = [
 class ExportForm(forms.Form):
     deck = forms.ChoiceField(choices=DECK_LABELS, initial="all", required=False)
     studied = forms.BooleanField(required=False, label="Only cards I have studied")
+    # One collection's cards (its key; the view applies the 404 rule); empty: every collection the user studies.
+    collection = forms.RegexField(COLLECTION_KEY, max_length=60, required=False,
+                                  error_messages={"invalid": "not a collection key"})
 
     def clean_deck(self):
         return self.cleaned_data["deck"] or "all"

@@ -14,6 +14,8 @@ from studyapp.exports.forms import DECK_LABELS, AnkiReviewsForm, ExportForm
 from studyapp.exports.selectors import export_cards, export_file
 from studyapp.exports.services import AnkiImportReport, anki_reviews_from_upload
 from studyapp.exports.userdata import user_data_export
+from studyapp.facts.models import Collection
+from studyapp.facts.selectors import collection_for
 
 
 def download_response(file) -> HttpResponse:
@@ -26,18 +28,36 @@ def download_response(file) -> HttpResponse:
     return response
 
 
-def _page(request, form, status=200):
-    choices = [(value, label, export_cards(user=request.user, deck=value).count()) for value, label in DECK_LABELS]
+def _collection(request, form):
+    """The one collection asked for (404 unless the user may study it, as the API), or None for all they study."""
+    key = form.cleaned_data.get("collection") if form.is_bound and form.is_valid() else ""
+    return collection_for(request.user, key) if key else None
+
+
+def _page(request, form, status=200, collection=None):
+    prefs = settings_for(request.user)
+    choices = [(value, label, export_cards(user=request.user, deck=value, collection=collection).count())
+               for value, label in DECK_LABELS]
+    studied = list(Collection.objects.studied_by(request.user, prefs.collections))
+    if collection is not None and collection not in studied:  # an unlisted collection studied by its link
+        studied.append(collection)
     return render(request, "exports/export.html", {
-        "form": form, "choices": choices, "my_decks": settings_for(request.user).decks,
+        "form": form, "choices": choices, "my_decks": prefs.decks, "collections": studied,
+        "collection": collection,
     }, status=status)
 
 
 @require_safe
 @login_required
 def export_page(request):
-    """Deck choice and download buttons, with how many cards each choice holds."""
-    return _page(request, ExportForm())
+    """Collection and deck choice and download buttons, with how many cards each deck holds (of the collection
+    chosen with ?collection=KEY, else of every collection the user studies)."""
+    if not request.GET:
+        return _page(request, ExportForm())
+    form = ExportForm(request.GET)
+    if not form.is_valid():
+        return _page(request, form, status=400)
+    return _page(request, form, collection=_collection(request, form))
 
 
 def _download(request, fmt):
@@ -45,7 +65,7 @@ def _download(request, fmt):
     if not form.is_valid():
         return _page(request, form, status=400)
     file = export_file(user=request.user, deck=form.cleaned_data["deck"], studied_only=form.cleaned_data["studied"],
-                       fmt=fmt, now=timezone.now())
+                       fmt=fmt, now=timezone.now(), collection=_collection(request, form))
     return download_response(file)
 
 
