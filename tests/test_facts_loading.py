@@ -233,3 +233,52 @@ def test_a_reload_sets_changed_relations_and_counts_each_fact_once(tmp_path):
     work = Work.objects.get(key="witness-to-the-german-revolution")
     assert [p.key for p in work.coauthors.all()] == ["victor-serge"] and work.author.key == "victor-serge"
     assert load_facts(paths=[factbase.write(tmp_path / "c.json", data)]).updated == {}
+
+
+@pytest.fixture
+def texts_dir(tmp_path):
+    """Files for sources 001 to 003 only, each holding its quotes; source 004 has no file."""
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for key, text in ((factbase.S001, "Some say Serge only arrives in Russia in 1918, others not."),
+                      (factbase.S002, "Arriving in the Soviet Union in January 1919, he joined."),
+                      (factbase.S003, "He was then deported to Orenburg with his son.")):
+        (folder / key).write_text(text, encoding="utf-8")
+    return folder
+
+
+STORED_004 = ("Victor Serge, a rare survivor of Stalin's Terror. His book was published as Witness to the German "
+              "Revolution,1923. Serge died in 1947.")
+
+
+@pytest.mark.django_db
+def test_verify_quotes_checks_a_source_without_a_file_against_its_stored_text(base_file, texts_dir, tmp_path):
+    load_facts(paths=[base_file], collection="group")
+    Source.objects.filter(collection__key="group", key=factbase.S004).update(text=STORED_004)
+    call_command("load_facts", str(base_file), collection="group", verify_quotes=str(texts_dir))
+    data = factbase.records()
+    data[5]["fields"]["quote"] = "Victor Serge, a survivor"  # not in the stored text
+    data[7]["fields"]["quote"] = "Serge only arrives in Russia in 1918"  # in 001's file, not in 004's text
+    data[7]["fields"]["source"] = [factbase.S001]
+    bad = factbase.write(tmp_path / "bad.json", data)
+    with pytest.raises(CommandError, match=(r"record 6, field 'quote': quote not found verbatim in the stored text "
+                                            rf"of source '{factbase.S004}': 'Victor Serge, a survivor'")):
+        call_command("load_facts", str(bad), collection="group", verify_quotes=str(texts_dir))
+    data[5]["fields"]["quote"] = "Victor Serge, a rare survivor"
+    call_command("load_facts", str(factbase.write(tmp_path / "good.json", data)), collection="group",
+                 verify_quotes=str(texts_dir))
+    assert Citation.objects.filter(person__collection__key="group", source__key=factbase.S004).get().quote == (
+        "Victor Serge, a rare survivor")
+
+
+@pytest.mark.django_db
+def test_verify_quotes_names_a_source_with_neither_a_file_nor_a_stored_text(base_file, texts_dir):
+    with pytest.raises(CommandError, match=(
+            rf"nothing was loaded: .*record 6, field 'source': source '{factbase.S004}': no file {factbase.S004} in "
+            rf"{texts_dir} and no text stored for it")):
+        call_command("load_facts", str(base_file), verify_quotes=str(texts_dir))  # serge's 004 stores no text
+    assert counts() == (0, 0, 0, 0, 0)
+    load_facts(paths=[base_file], collection="group")  # a stored text of another collection is not this one's
+    Source.objects.filter(collection__key="group", key=factbase.S004).update(text=STORED_004)
+    with pytest.raises(CommandError, match="no text stored for it"):
+        call_command("load_facts", str(base_file), verify_quotes=str(texts_dir))

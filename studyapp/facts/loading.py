@@ -186,7 +186,9 @@ def validate(records, *, known_sources=(), known_people=(), known_works=(), know
              sources_dir=None, source_texts=None) -> FactBase:
     """Check every record and every reference; return the fact base or raise FixtureError. Quotes are checked
     verbatim against the texts in `sources_dir` (files named by source key) or in `source_texts` ({key: text},
-    the texts a collection stores), when given."""
+    the texts a collection stores), when given. With both (`load_facts --verify-quotes DIR` into a collection
+    whose sources were uploaded), a source without a file in DIR is checked against its stored text; one with
+    neither is an error naming it."""
     base = FactBase()
     pending_citations = []
     for path, number, record in records:
@@ -286,9 +288,14 @@ def validate(records, *, known_sources=(), known_people=(), known_works=(), know
                 try:
                     file_texts[source] = (Path(sources_dir) / source).read_text(encoding="utf-8")
                 except FileNotFoundError:
-                    raise FixtureError(f"no file {source} in {sources_dir}", field="source", **where) from None
-            if not quote_occurs(quote, file_texts[source]):
-                raise FixtureError(f"quote not found verbatim in {source}: {quote[:80]!r}", field="quote", **where)
+                    file_texts[source] = None
+            stored = (source_texts or {}).get(source) or None
+            if file_texts[source] is None and stored is None:
+                raise FixtureError(f"source {source!r}: no file {source} in {sources_dir} and no text stored for it",
+                                   field="source", **where)
+            if not quote_occurs(quote, file_texts[source] if file_texts[source] is not None else stored):
+                found_in = source if file_texts[source] is not None else f"the stored text of source {source!r}"
+                raise FixtureError(f"quote not found verbatim in {found_in}: {quote[:80]!r}", field="quote", **where)
         elif source_texts is not None and not quote_occurs(quote, source_texts.get(source, "")):
             raise FixtureError(f"quote not found verbatim in source {source!r}: {quote[:80]!r}", field="quote",
                                **where)
