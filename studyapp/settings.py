@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "simple_history",  # who changed which fact when (issue 21): facts' HistoricalRecords
     "studyapp.facts",
     "studyapp.cards",
     "studyapp.accounts",
@@ -58,6 +59,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in user of a page request for history rows the services do not attribute themselves (admin saves);
+    # the services name their user (facts.models.acting_as): the API authenticates tokens after middleware.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from studyapp.facts.models import Citation, Collection, Event, Person, Source, Work
 
@@ -18,14 +19,14 @@ class CitationInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SimpleHistoryAdmin):  # "History": who changed it when
     list_display = ["key", "title", "author", "kind", "year", "collection"]
     list_filter = ["collection", "kind"]
     search_fields = ["key", "title", "author", "publication"]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SimpleHistoryAdmin):  # "History": who changed it when
     list_display = ["name", "key", "disputed", "collection"]
     list_filter = ["collection", "disputed", "citations__source"]
     search_fields = ["name", "key", "aliases", "description"]
@@ -33,7 +34,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Work)
-class WorkAdmin(admin.ModelAdmin):
+class WorkAdmin(SimpleHistoryAdmin):  # "History": who changed it when
     list_display = ["title", "author", "year", "kind", "disputed", "collection"]
     list_filter = ["collection", "kind", "disputed", "citations__source"]
     search_fields = ["title", "key", "aliases"]
@@ -41,7 +42,7 @@ class WorkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SimpleHistoryAdmin):  # "History": who changed it when
     list_display = ["when", "description", "precision", "disputed", "collection"]
     list_filter = ["collection", "precision", "disputed", "citations__source"]
     search_fields = ["description", "when", "key"]

@@ -5,10 +5,16 @@ citations that give it (`Citation.claim` holds the fields that source states dif
 version is ever picked silently; `Fact.versions()` lists them all with their sources.
 """
 
+import contextlib
+import contextvars
+import hashlib
 import re
 
 from django.conf import settings
 from django.db import models
+from django.dispatch import receiver
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 # The built-in collection: the Serge fact base, which every fact and card belonged to before collections.
 SERGE = "serge"
@@ -82,6 +88,60 @@ def serge_collection_id() -> int:
     return collection.pk
 
 
+# --- history (django-simple-history): who changed which source or fact, when ----------------------------------
+#
+# The acting user is set by the writing service (`acting_as(by)`), not read from the request: the API authenticates
+# its token inside the view, after any middleware has run, so a middleware would see an anonymous user there.
+# Fixture loads run with no acting user: their rows have none.
+_ACTING = contextvars.ContextVar("history_acting_user", default=None)
+
+
+@contextlib.contextmanager
+def acting_as(user):
+    """Record `user` on every history row written inside the block (facts.services' writes use it)."""
+    token = _ACTING.set(user if user is not None and user.is_authenticated else None)
+    try:
+        yield
+    finally:
+        _ACTING.reset(token)
+
+
+def history_user(instance=None, request=None, **kwargs):
+    """The user a history row records: the acting user of the service writing, else the signed-in user of a page
+    request (simple_history's middleware: the admin), else nobody (a fixture load)."""
+    user = _ACTING.get()
+    if user is not None:
+        return user
+    return getattr(request, "user", None) if request is not None else None
+
+
+class FactHistory(models.Model):
+    """What a fact's history row holds beyond its own columns: its citations and its many-to-many references as they
+    stood after the write (facts.services.write_facts records one row per fact written, once all of it is written),
+    so a fact's history shows its quotes and claims changing. Null on rows the signals write (a removal, an admin
+    save), where they are not known."""
+
+    history_citations = models.JSONField(null=True, blank=True, help_text="[{source, quote, claim}]")
+    history_links = models.JSONField(null=True, blank=True, help_text="{people|works|coauthors: [keys]}")
+
+    class Meta:
+        abstract = True
+
+
+class SourceHistory(models.Model):
+    """A source's history keeps a digest of its text, not the text (up to 1 MB, copied on every title edit)."""
+
+    history_text_sha256 = models.CharField(max_length=64, blank=True)
+    history_text_characters = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+def _history(bases=FactHistory, **kwargs):
+    return HistoricalRecords(get_user=history_user, bases=[bases], **kwargs)
+
+
 def _collection_field(related_name):
     # No default: every write names its collection (facts.services.write_facts does).
     return models.ForeignKey(Collection, on_delete=models.CASCADE, related_name=related_name)
@@ -139,6 +199,7 @@ class Source(models.Model):
         "Serge sources: their texts are files, checked by load_facts --verify-quotes."))
 
     objects = KeyManager()
+    history = _history(SourceHistory, excluded_fields=["text"])
 
     class Meta:
         ordering = ["key"]
@@ -200,6 +261,7 @@ class Person(Fact):
     name = models.CharField(max_length=200)
     description = models.TextField()
     roles = models.JSONField(default=list, blank=True)
+    history = _history()
 
     CLAIM_FIELDS = ("description",)
 
@@ -223,6 +285,7 @@ class Work(Fact):
     description = models.TextField(blank=True, help_text="What the work is, per the sources; never its title, "
                                                         "author or year (it is a card prompt).")
     coauthors = models.ManyToManyField(Person, blank=True, related_name="coauthored")
+    history = _history()
 
     CLAIM_FIELDS = ("year",)
 
@@ -246,6 +309,7 @@ class Event(Fact):
                              help_text="What differing accounts are about, neutrally (disputed descriptions).")
     people = models.ManyToManyField(Person, blank=True, related_name="events")
     works = models.ManyToManyField(Work, blank=True, related_name="events")
+    history = _history()
 
     CLAIM_FIELDS = ("when", "date", "precision", "end", "description")
 
@@ -290,3 +354,10 @@ class Citation(models.Model):
     @property
     def fact(self):
         return self.person or self.work or self.event
+
+
+@receiver(pre_create_historical_record)
+def _digest_source_text(sender, instance, history_instance, **kwargs):
+    if isinstance(instance, Source):
+        history_instance.history_text_sha256 = hashlib.sha256(instance.text.encode("utf-8")).hexdigest()
+        history_instance.history_text_characters = len(instance.text)

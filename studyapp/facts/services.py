@@ -4,9 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from studyapp.facts.loading import FixtureError, read_files, validate
+from studyapp.facts.loading import FixtureError, quote_occurs, read_files, validate
 from studyapp.facts.models import (
     COLLECTION_KEY,
     SERGE,
@@ -18,6 +19,8 @@ from studyapp.facts.models import (
     Source,
     Visibility,
     Work,
+    acting_as,
+    history_user,
     plain_value,
 )
 
@@ -97,13 +100,20 @@ def collection_for_load(*, key, title=None, description=None, visibility=None) -
     return collection
 
 
-def _upsert(model, collection, key, values, report, label):
-    """Create or update one row by natural key within its collection, touching it only when something changed."""
+def _upsert(model, collection, key, values, report, label, *, quiet=False):
+    """Create or update one row by natural key within its collection, touching it only when something changed.
+    `quiet`: no history row from the save signal (write_facts records a fact's row itself, once it is all written)."""
     obj = model.objects.filter(collection=collection, key=key).first()
     if obj is None:
-        obj = model.objects.create(collection=collection, key=key, **values)
+        obj = model(collection=collection, key=key, **values)
+        if quiet:
+            obj.skip_history_when_saving = True
+        obj.save(force_insert=True)
         report.count("created", label)
+        obj.was_created = True  # for write_facts' history row: "+" rather than "~"
         return obj, True
+    if quiet:
+        obj.skip_history_when_saving = True
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
@@ -111,6 +121,39 @@ def _upsert(model, collection, key, values, report, label):
         obj.save(update_fields=changed)
         report.count("updated", label)
     return obj, bool(changed)
+
+
+def _record_history(written, *, now):
+    """One history row per fact written (created "+" or changed "~"), as it stands once its fields, references and
+    citations are all written, with its citations and references (FactHistory) and the acting user (acting_as):
+    the signal would write one row per save, before the citations are replaced."""
+    for write in FACT_WRITES:
+        rows = written.get(write.kind)
+        if not rows:
+            continue
+        kind, history = write.kind, write.model.history.model
+        ids = [obj.pk for obj, _ in rows]
+        cites = {}
+        for c in Citation.objects.filter(**{f"{kind}__in": ids}).select_related("source").order_by("position", "pk"):
+            cites.setdefault(getattr(c, f"{kind}_id"), []).append(
+                {"source": c.source.key, "quote": c.quote, "claim": c.claim})
+        links = {pk: {} for pk in ids}
+        for name, related in write.relations:
+            through = getattr(write.model, name).through
+            own, other = f"{kind}_id", f"{related._meta.model_name}_id"
+            keys = dict(related.objects.filter(pk__in=through.objects.filter(**{f"{own}__in": ids})
+                                               .values(other)).values_list("pk", "key"))
+            for pk in ids:
+                links[pk][name] = []
+            for row in through.objects.filter(**{f"{own}__in": ids}).order_by("pk").values(own, other):
+                links[row[own]][name].append(keys[row[other]])
+        user = history_user()
+        history.objects.bulk_create([
+            history(history_date=now, history_type=history_type, history_user=user, history_change_reason=None,
+                    history_citations=cites.get(obj.pk, []), history_links=links[obj.pk],
+                    **{field.attname: getattr(obj, field.attname) for field in history.tracked_fields})
+            for obj, history_type in rows
+        ])
 
 
 def write_facts(*, paths=(), collection: str, about=None, full=True, sources_dir=None, records=None,
@@ -142,12 +185,13 @@ def write_facts(*, paths=(), collection: str, about=None, full=True, sources_dir
             sources[key] = _upsert(Source, collection, key, values, report, "sources")[0]
         sources.update({s.key: s for s in Source.objects.filter(collection=collection).exclude(key__in=sources)})
 
+        written = {}  # kind -> [(fact, "+" created | "~" changed)]: their history rows, once all is written
         for write in FACT_WRITES:
             model, label, kind = write.model, write.label, write.kind
             for key, fields in base.facts_of(model._meta.label_lower).items():
                 values = {name: fields.get(name, DEFAULTS.get(name)) for name in write.columns}
                 obj, changed = _upsert(model, collection, key, {**values, **write.foreign_keys(fields, collection)},
-                                       report, label)
+                                       report, label, quiet=True)
                 for name, related in write.relations:
                     rows = list(related.objects.filter(collection=collection,
                                                        key__in=[ref[0] for ref in fields.get(name, [])]))
@@ -165,6 +209,7 @@ def write_facts(*, paths=(), collection: str, about=None, full=True, sources_dir
                         for c in wanted
                     )
                     changed or report.count("updated", label)
+                    changed = True
                 disputed = len({repr(sorted(c["claim"].items())) for c in wanted}) > 1 or any(
                     c["claim"] and any(c["claim"][k] != plain_value(getattr(obj, k)) for k in c["claim"])
                     for c in wanted
@@ -172,6 +217,10 @@ def write_facts(*, paths=(), collection: str, about=None, full=True, sources_dir
                 if obj.disputed != disputed:
                     obj.disputed = disputed
                     obj.save(update_fields=["disputed"])
+                    changed = True
+                if changed:
+                    written.setdefault(kind, []).append((obj, "+" if getattr(obj, "was_created", False) else "~"))
+        _record_history(written, now=timezone.now())
 
         if full:
             for write in FACT_WRITES:
@@ -270,8 +319,9 @@ def source_create(*, collection: Collection, by, title: str, text: str, author: 
     if not collection.can_edit(by):
         raise NotAllowed("only the collection's owner and editors add sources")
     key = _free_row_key(Source, collection, slugify(title), SOURCE_KEY_CHARS)
-    return Source.objects.create(collection=collection, key=key, title=title, text=text, author=author or "",
-                                 year=year, kind="upload")
+    with acting_as(by):
+        return Source.objects.create(collection=collection, key=key, title=title, text=text, author=author or "",
+                                     year=year, kind="upload")
 
 
 def _fact_key_base(kind: str, fields: dict) -> str:
@@ -282,28 +332,206 @@ def _fact_key_base(kind: str, fields: dict) -> str:
     return slugify(f"{str(fields.get('date', ''))[:4]} {fields.get('description', '')}")
 
 
-def fact_create(*, collection: Collection, by, kind: str, fields: dict, citations: list[dict]):
-    """A new person, work or event in the collection (its owner or an editor), validated exactly as the fixture
-    loader validates a fixture record and its citations (fields as in fixtures/<collection>/*.json: references
-    are natural keys such as ["victor-serge"]), each quote verbatim in its source's stored text, and written by
-    write_facts in one transaction. Its key is the slug of its name, title, or year and description, unique in
-    the collection. Cards are not this app's: see authoring.services.fact_author. Raises NotAllowed or
-    InvalidFact."""
-    if not collection.can_edit(by):
-        raise NotAllowed("only the collection's owner and editors add facts")
+class FactNotFound(Exception):
+    """No fact (or source) with that key in the collection (views answer 404)."""
+
+
+class FactInUse(Exception):
+    """The fact or source is still referred to (a work's author, an event's person or work, a citation): it cannot
+    go (the API answers 409); the message names what refers to it."""
+
+
+# References a fact's fields make, as the fixtures write them: a work's author is ["key"], the other lists [["key"]].
+ONE_REF, MANY_REFS = ("author",), ("coauthors", "people", "works")
+
+
+def _fixture_fields(fields: dict) -> dict:
+    """The fields as a fixture record gives them. Callers may give references as keys ("author": "victor-serge",
+    "people": ["victor-serge"], as the API takes them) or as natural keys (["victor-serge"], [["victor-serge"]], as
+    the fixtures do), and dates as dates or ISO text."""
+    fixture = dict(fields)
+    for name in ONE_REF:
+        if isinstance(fixture.get(name), str):
+            fixture[name] = [fixture[name]] if fixture[name] else None
+    for name in MANY_REFS:
+        if isinstance(fixture.get(name), list):
+            fixture[name] = [[ref] if isinstance(ref, str) else ref for ref in fixture[name]]
+    for name in ("date", "end"):
+        if hasattr(fixture.get(name), "isoformat"):
+            fixture[name] = fixture[name].isoformat()
+    fixture.pop("key", None)  # a fact's key is never the caller's
+    return fixture
+
+
+def _write_fact(*, collection: Collection, kind: str, key: str, fields: dict, citations: list[dict]):
+    """Write one fact under `key` (created, or replaced whole: fields and citations) through the fixture loader's
+    validation and write_facts, each quote verbatim in its source's stored text. Raises InvalidFact naming the field
+    (`citations` for a citation: "citation 2: ...")."""
     model = FACT_MODELS[kind]
-    key = _free_row_key(model, collection, _fact_key_base(kind, fields), FACT_KEY_CHARS)
-    records = [("fact", 1, {"model": f"facts.{kind}", "fields": {**fields, "key": key}})]
-    records += [("fact", n, {"model": "facts.citation",
-                             "fields": {"source": [c["source"]], "quote": c["quote"], kind: [key]}})
-                for n, c in enumerate(citations, start=2)]
-    texts = dict(Source.objects.filter(collection=collection, key__in=[c["source"] for c in citations])
-                 .values_list("key", "text"))
+    records = [("fact", 1, {"model": f"facts.{kind}", "fields": {**_fixture_fields(fields), "key": key}})]
+    for n, c in enumerate(citations, start=2):
+        cite = {"source": [c.get("source")], "quote": c.get("quote"), kind: [key]}
+        if c.get("claim"):
+            cite["claim"] = c["claim"]
+        records.append(("fact", n, {"model": "facts.citation", "fields": cite}))
+    sources = [c.get("source") for c in citations if isinstance(c.get("source"), str)]
+    texts = dict(Source.objects.filter(collection=collection, key__in=sources).values_list("key", "text"))
     with transaction.atomic():
         try:
             write_facts(records=records, collection=collection.key, full=False, source_texts=texts)
         except FixtureError as error:
-            if error.record == 1 and error.field != "key":  # "key": the fact has no citation
+            if error.record == 1 and error.field == "key":  # the fact has no citation
+                raise InvalidFact(error.message, field="citations") from None
+            if error.record == 1:
                 raise InvalidFact(error.message, field=error.field or kind) from None
-            raise InvalidFact(f"citation {error.record - 1}: {error.message}", field="citations") from None
+            where = f"{error.field}: " if (error.field or "").startswith("claim") else ""
+            raise InvalidFact(f"citation {error.record - 1}: {where}{error.message}", field="citations") from None
         return model.objects.get(collection=collection, key=key)
+
+
+def _editable_fact(collection: Collection, by, kind: str, key: str, action: str):
+    if not collection.can_edit(by):
+        raise NotAllowed(f"only the collection's owner and editors {action}")
+    fact = FACT_MODELS[kind].objects.filter(collection=collection, key=key).first()
+    if fact is None:
+        raise FactNotFound(f"no {kind} {key!r} in this collection")
+    return fact
+
+
+def fact_create(*, collection: Collection, by, kind: str, fields: dict, citations: list[dict]):
+    """A new person, work or event in the collection (its owner or an editor), validated exactly as the fixture
+    loader validates a fixture record and its citations (fields as in fixtures/<collection>/*.json; references
+    as keys or natural keys, see _fixture_fields; each citation {source, quote, claim?}), each quote verbatim in its
+    source's stored text, and written by write_facts in one transaction. Its key is the slug of its name, title, or
+    year and description, unique in the collection. Cards are not this app's: see authoring.services.fact_author.
+    Raises NotAllowed or InvalidFact."""
+    if not collection.can_edit(by):
+        raise NotAllowed("only the collection's owner and editors add facts")
+    model = FACT_MODELS[kind]
+    key = _free_row_key(model, collection, _fact_key_base(kind, fields), FACT_KEY_CHARS)
+    with acting_as(by):
+        return _write_fact(collection=collection, kind=kind, key=key, fields=fields, citations=citations)
+
+
+def fact_update(*, collection: Collection, by, kind: str, key: str, fields: dict, citations: list[dict]):
+    """Replace a fact's fields and all its citations (its key never changes), validated and written as fact_create
+    writes a new one: fields left out take the fixtures' defaults, as in a fixture record. Raises NotAllowed,
+    FactNotFound or InvalidFact; a refused edit changes nothing."""
+    _editable_fact(collection, by, kind, key, "change facts")
+    with acting_as(by):
+        return _write_fact(collection=collection, kind=kind, key=key, fields=fields, citations=citations)
+
+
+def fact_values(fact) -> tuple[dict, list[dict]]:
+    """A fact's fields as fact_create and fact_update take them (references as keys, dates as ISO text, every
+    column the fixtures have) and its citations [{source, quote, claim}], in order: writing them back changes
+    nothing."""
+    kind = fact._meta.model_name
+    write = next(w for w in FACT_WRITES if w.kind == kind)
+    fields = {name: plain_value(getattr(fact, name)) for name in write.columns}
+    if kind == "work":
+        fields["author"] = fact.author.key if fact.author_id else None
+    for name, _ in write.relations:
+        fields[name] = [row.key for row in getattr(fact, name).order_by("pk")]
+    citations = [{"source": c.source.key, "quote": c.quote, "claim": c.claim}
+                 for c in fact.citations.select_related("source").order_by("position", "pk")]
+    return fields, citations
+
+
+def _referrers(fact) -> list[str]:
+    """What refers to a fact and so keeps it from going: "work 'the-case' (author)", "event '1936-...' (people)"."""
+    found = []
+    if isinstance(fact, Person):
+        found += [f"work {key!r} (author)" for key in fact.works.values_list("key", flat=True)]
+        found += [f"work {key!r} (coauthors)" for key in fact.coauthored.values_list("key", flat=True)]
+    if isinstance(fact, Person | Work):
+        found += [f"event {key!r} ({'people' if isinstance(fact, Person) else 'works'})"
+                  for key in fact.events.values_list("key", flat=True)]
+    return found
+
+
+def fact_delete(*, collection: Collection, by, kind: str, key: str) -> None:
+    """Remove a fact and its citations (cards are not this app's: authoring.services.fact_remove retires them).
+    Refused with FactInUse while another fact refers to it. Raises NotAllowed or FactNotFound."""
+    fact = _editable_fact(collection, by, kind, key, "remove facts")
+    referrers = _referrers(fact)
+    if referrers:
+        raise FactInUse(f"{kind} {key!r} is referred to by {', '.join(referrers)}: change or remove those first")
+    with transaction.atomic(), acting_as(by):
+        fact.delete()
+
+
+SOURCE_LIMITS = {"title": 300, "author": 200}
+
+
+def _source_values(values: dict) -> dict:
+    """A source edit's values checked (title, author, year, text), or InvalidFact naming the field."""
+    checked = {}
+    for name, value in values.items():
+        if name in SOURCE_LIMITS:
+            if not isinstance(value, str) or (name == "title" and not value.strip()):
+                raise InvalidFact("must be a non-empty string" if name == "title" else "must be a string",
+                                  field=name)
+            if len(value) > SOURCE_LIMITS[name]:
+                raise InvalidFact(f"at most {SOURCE_LIMITS[name]} characters", field=name)
+        elif name == "year":
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or
+                                      not 0 <= value <= 9999):
+                raise InvalidFact("must be a whole number from 0 to 9999, or null", field=name)
+        elif name == "text":
+            if not isinstance(value, str) or not value.strip():
+                raise InvalidFact("the source has no text", field=name)
+        else:
+            raise InvalidFact("unknown field (expected one of author, text, title, year)", field=name)
+        checked[name] = value
+    return checked
+
+
+def _editable_source(collection: Collection, by, key: str, action: str) -> Source:
+    if not collection.can_edit(by):
+        raise NotAllowed(f"only the collection's owner and editors {action}")
+    source = Source.objects.filter(collection=collection, key=key).first()
+    if source is None:
+        raise FactNotFound(f"no source {key!r} in this collection")
+    return source
+
+
+def _citations_of(source) -> list[Citation]:
+    return list(source.citations.select_related("person", "work", "event").order_by("pk"))
+
+
+def _citing(citations) -> str:
+    """"person 'anna-karlova', work 'x'": the facts the citations belong to, once each, in order."""
+    return ", ".join(dict.fromkeys(f"{c.fact._meta.model_name} {c.fact.key!r}" for c in citations))
+
+
+def source_update(*, collection: Collection, by, key: str, values: dict) -> Source:
+    """Change a source's title, author, year or text (plain text: callers convert uploads). A new text must still
+    hold every quote citing the source, verbatim (else InvalidFact on `text` naming the facts). Cards are not this
+    app's: authoring.services.source_edit regenerates them (a card shows its source's title). Raises NotAllowed,
+    FactNotFound or InvalidFact."""
+    source = _editable_source(collection, by, key, "change sources")
+    values = _source_values(values)
+    if "text" in values:
+        lost = [c for c in _citations_of(source) if not quote_occurs(c.quote, values["text"])]
+        if lost:
+            raise InvalidFact(f"quotes of {_citing(lost)} are not in the new text: change those facts first",
+                              field="text")
+    changed = [name for name, value in values.items() if getattr(source, name) != value]
+    if changed:
+        for name in changed:
+            setattr(source, name, values[name])
+        with transaction.atomic(), acting_as(by):
+            source.save(update_fields=changed)
+    return source
+
+
+def source_delete(*, collection: Collection, by, key: str) -> None:
+    """Remove a source no fact cites (FactInUse naming the facts while any does). Raises NotAllowed or
+    FactNotFound."""
+    source = _editable_source(collection, by, key, "remove sources")
+    citations = _citations_of(source)
+    if citations:
+        raise FactInUse(f"source {key!r} is cited by {_citing(citations)}: remove those citations first")
+    with transaction.atomic(), acting_as(by):
+        source.delete()
