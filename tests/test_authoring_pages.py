@@ -382,3 +382,135 @@ def test_a_new_event_needs_its_date_and_names_each_missing_field(alice, book):
     assert response.context["form"].errors == {"date": ["Enter a valid date."],
                                                "description": ["This field is required."]}
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_preview_shows_the_cards_a_new_fact_would_make_and_keeps_nothing(alice, book):
+    before = counts()
+    response = client_for(alice).post("/collections/readings/new/person/", {**PERSON, "preview": "1"})
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    assert [(c["key"], c["answer"]) for c in preview.cards] == [
+        ("readings/person:anna-karlova:person_reverse", "Anna Karlova"),
+        ("readings/person:anna-karlova:person_who", PERSON["description"])]
+    assert preview.cards[1]["prompt"] == "Who was Anna Karlova?"
+    assert preview.violations == []
+    page = response.content.decode()
+    assert 'id="preview"' in page and "It breaks no card rule." in page
+    assert counts() == before
+
+
+EVENT = {"when": "1936", "date": "1936-01-01", "precision": "year", "weight": "core",
+         "description": "Anna Karlova and Pavel Novak found the Free Theatre of Brno.",
+         "cite-TOTAL_FORMS": "1", "cite-INITIAL_FORMS": "0", "cite-0-source": "a-novel",
+         "cite-0-quote": "In 1936 Anna Karlova and Pavel Novak founded the Free Theatre of Brno."}
+
+
+@pytest.mark.django_db
+def test_preview_names_a_rule_the_fact_breaks_and_save_is_still_the_editors_choice(alice, book):
+    """A description stating the year gives the answer of "When did ... happen?" away."""
+    description = "In 1936 Anna Karlova and Pavel Novak found a theatre."
+    response = client_for(alice).post("/collections/readings/new/event/",
+                                      {**EVENT, "description": description, "preview": "1"})
+    assert response.status_code == 200
+    assert response.context["preview"].violations == [
+        {"card": "", "rule": "leak", "message": f"the description states a year: {description!r}"},
+        {"card": "readings/event:1936-in-1936-anna-karlova-and-pavel-novak-found-a-theatre:event_when",
+         "rule": "leak", "message": "the prompt states an accepted answer: 1936, the year(s) 1936"}]
+    assert "Card rules it breaks" in response.content.decode()
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_editing_a_fact_keeps_its_key_and_its_card_keys(alice, bob, anna, book):
+    keys = sorted(Card.objects.filter(collection=book, retired=False).values_list("key", flat=True))
+    response = client_for(bob).post("/collections/readings/person/anna-karlova/", {
+        **PERSON, "cite-INITIAL_FORMS": "1", "description": "Czech playwright, founder of a theatre in Brno.",
+        "save": "1"})
+    assert response.status_code == 302 and response["Location"] == "/collections/readings/person/anna-karlova/"
+    person = Person.objects.get(collection=book, key="anna-karlova")
+    assert person.description == "Czech playwright, founder of a theatre in Brno."
+    assert sorted(Card.objects.filter(collection=book, retired=False).values_list("key", flat=True)) == keys
+    assert Card.objects.get(key="readings/person:anna-karlova:person_who").answer == person.description
+
+
+@pytest.mark.django_db
+def test_an_edit_that_fails_names_the_field_and_changes_nothing(alice, anna, book):
+    response = client_for(alice).post("/collections/readings/person/anna-karlova/", {
+        **PERSON, "cite-INITIAL_FORMS": "1", "cite-0-quote": "not in the text", "save": "1"})
+    assert response.status_code == 400
+    assert list(response.context["formset"].non_form_errors()) == [
+        "citation 1: quote not found verbatim in source 'a-novel': 'not in the text'"]
+    assert Person.objects.get(collection=book, key="anna-karlova").description == PERSON["description"]
+
+
+@pytest.mark.django_db
+def test_a_quote_is_added_and_a_differing_claim_makes_the_fact_disputed(alice, book):
+    client = client_for(alice)
+    client.post("/collections/readings/new/event/", {**EVENT, "save": "1"})
+    event = Event.objects.get(collection=book)
+    response = client.post(f"/collections/readings/event/{event.key}/quote/", {
+        "quote-source": "a-novel", "quote-quote": "She wrote “The Glass River” in March 1931.",
+        "quote-claim_when": "1931", "quote-claim_date": "1931-01-01", "quote-claim_precision": "year"})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.disputed is True
+    assert [c.claim for c in event.citations.order_by("position")] == [
+        {}, {"when": "1931", "date": "1931-01-01", "precision": "year", "end": None}]
+
+
+@pytest.mark.django_db
+def test_a_quote_not_in_the_source_is_refused_on_the_quote_field(alice, anna, book):
+    response = client_for(alice).post("/collections/readings/person/anna-karlova/quote/",
+                                      {"quote-source": "a-novel", "quote-quote": "Not there."})
+    assert response.status_code == 400
+    assert response.context["quote_form"].errors == {
+        "quote": ["citation 2: quote not found verbatim in source 'a-novel': 'Not there.'"]}
+    assert anna.citations.count() == 1
+
+
+@pytest.mark.django_db
+def test_removing_a_fact_retires_its_cards_and_a_fact_in_use_is_refused_with_the_reason(alice, anna, book):
+    client = client_for(alice)
+    client.post("/collections/readings/new/work/", {
+        "title": "The Glass River", "kind": "novel", "author": "anna-karlova", "weight": "core",
+        "cite-TOTAL_FORMS": "1", "cite-INITIAL_FORMS": "0", "cite-0-source": "a-novel",
+        "cite-0-quote": "She wrote “The Glass River” in March 1931.", "save": "1"})
+    assert Work.objects.get(collection=book).author == anna
+    refused = client.post("/collections/readings/person/anna-karlova/remove/")
+    assert refused.status_code == 409
+    assert refused.context["error"] == ("person 'anna-karlova' is referred to by work 'the-glass-river' (author): "
+                                        "change or remove those first")
+    assert "change or remove those first" in refused.content.decode()
+    assert Person.objects.filter(collection=book).count() == 1
+    client.post("/collections/readings/work/the-glass-river/remove/")
+    response = client.post("/collections/readings/person/anna-karlova/remove/")
+    assert response.status_code == 302 and response["Location"] == "/collections/readings/"
+    assert not Person.objects.filter(collection=book).exists()
+    assert Card.objects.filter(collection=book, fact_key="anna-karlova", retired=False).count() == 0
+    assert Card.objects.filter(collection=book, fact_key="anna-karlova", retired=True).count() == 2
+
+
+@pytest.mark.django_db
+def test_the_history_says_who_changed_what_and_stays_after_removal(alice, bob, anna, book):
+    client_for(bob).post("/collections/readings/person/anna-karlova/", {
+        **PERSON, "cite-INITIAL_FORMS": "1", "description": "Czech playwright.", "save": "1"})
+    history = client_for(alice).get("/collections/readings/person/anna-karlova/history/").context["history"]
+    assert [(h["user"], h["action"]) for h in history][:2] == [("bob", "changed"), ("alice", "created")]
+    assert "description" in history[0]["changes"]
+    client_for(alice).post("/collections/readings/person/anna-karlova/remove/")
+    after = client_for(alice).get("/collections/readings/person/anna-karlova/history/")
+    assert after.status_code == 200 and after.context["history"][0]["action"] == "removed"
+    assert client_for(alice).get("/collections/readings/person/nobody/history/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_blank_extra_citation_is_left_out_and_a_second_one_is_kept(alice, book):
+    client = client_for(alice)
+    blank = {**PERSON, "cite-TOTAL_FORMS": "2", "cite-1-source": "a-novel", "cite-1-quote": "", "save": "1"}
+    assert client.post("/collections/readings/new/person/", blank).status_code == 302
+    assert Person.objects.get(key="anna-karlova").citations.count() == 1
+    second = {**blank, "cite-1-quote": "Later Karlova wrote plays."}
+    assert client.post("/collections/readings/new/person/", second).status_code == 302
+    assert [c.quote for c in Person.objects.get(key="anna-karlova-2").citations.order_by("position")] == [
+        BORN, "Later Karlova wrote plays."]

@@ -221,6 +221,10 @@ class CitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = list(sources)
 
+    def has_changed(self):
+        # An extra, blank citation keeps its source select on the first source: that alone is no citation.
+        return any(name != "source" for name in self.changed_data)
+
     def clean_quote(self):
         quote = self.cleaned_data["quote"]
         if not quote.strip():
@@ -253,7 +257,7 @@ def citation_form(kind: str) -> type[CitationForm]:
     """The citation form of one kind of fact: its claim fields are that kind's CLAIM_FIELDS."""
     fields = {f"claim_{name}": CLAIM_FIELDS[name]() for name in FACT_MODELS[kind].CLAIM_FIELDS}
     for name, field in fields.items():
-        field.label = name.replace("claim_", "").capitalize()
+        field.label = f"{name.removeprefix('claim_').capitalize()} in this source"
     return type(f"{kind.title()}CitationForm", (CitationForm,), {"kind": kind, **fields})
 
 

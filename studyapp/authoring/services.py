@@ -36,7 +36,8 @@ from studyapp.quiz.selectors import forget_fact_pool
 from studyapp.refs import ref
 
 
-def _live_cards(collection, kind, key) -> list[str]:
+def fact_card_keys(collection, kind, key) -> list[str]:
+    """The keys of a fact's live cards, in key order."""
     return list(Card.objects.filter(collection=collection, fact_type=kind, fact_key=key, retired=False)
                 .order_by("key").values_list("key", flat=True))
 
@@ -55,7 +56,7 @@ def fact_author(*, collection: Collection, by, kind: str, fields: dict, citation
     with transaction.atomic():
         fact = fact_create(collection=collection, by=by, kind=kind, fields=fields, citations=citations)
         _sync(collection, now)
-    return fact, _live_cards(collection, kind, fact.key)
+    return fact, fact_card_keys(collection, kind, fact.key)
 
 
 def fact_edit(*, collection: Collection, by, kind: str, key: str, fields: dict, citations: list[dict], now=None):
@@ -65,7 +66,7 @@ def fact_edit(*, collection: Collection, by, kind: str, key: str, fields: dict, 
     with transaction.atomic():
         fact = fact_update(collection=collection, by=by, kind=kind, key=key, fields=fields, citations=citations)
         _sync(collection, now)
-    return fact, _live_cards(collection, kind, fact.key)
+    return fact, fact_card_keys(collection, kind, fact.key)
 
 
 def fact_remove(*, collection: Collection, by, kind: str, key: str, now=None) -> int:

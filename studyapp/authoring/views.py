@@ -41,6 +41,7 @@ from studyapp.facts.models import Citation, Collection, Event, Person, Source, V
 from studyapp.facts.selectors import collection_for
 from studyapp.facts.services import (
     FactInUse,
+    FactNotFound,
     InvalidFact,
     NotAllowed,
     collection_create,
@@ -329,6 +330,8 @@ def _preview_or_save(request, collection, kind, form, formset, *, key=None):
         return None, fact
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from None
+    except FactNotFound:
+        raise Http404("no such fact") from None
     except InvalidFact as error:
         _service_error(form, formset, error)
         return None, None
@@ -423,6 +426,8 @@ def fact_quote(request, key, kind, fact):
                                source=citation["source"], quote=citation["quote"], claim=citation.get("claim"))
         except NotAllowed as error:
             raise PermissionDenied(str(error)) from None
+        except FactNotFound:
+            raise Http404("no such fact") from None
         except InvalidFact as error:
             form.add_error("quote" if error.field in ("citations", "quote") else None, str(error))
         else:
@@ -446,6 +451,8 @@ def fact_remove(request, key, kind, fact):
             retired = services.fact_remove(collection=collection, by=request.user, kind=kind, key=row.key)
         except NotAllowed as refused:
             raise PermissionDenied(str(refused)) from None
+        except FactNotFound:
+            raise Http404("no such fact") from None
         except FactInUse as in_use:
             error = str(in_use)
         else:
@@ -460,14 +467,16 @@ def fact_remove(request, key, kind, fact):
 @login_required
 @require_safe
 def fact_history(request, key, kind, fact):
-    """Who changed the fact when (owners and editors)."""
+    """Who changed the fact when (owners and editors); a removed fact's history stays readable here."""
     info = _kind(kind)
     collection = _editable(request, key)
-    row = _fact(collection, kind, fact)
     try:
-        history = services.fact_history(collection=collection, by=request.user, kind=kind, key=row.key)
+        history = services.fact_history(collection=collection, by=request.user, kind=kind, key=fact)
     except NotAllowed as error:
         raise PermissionDenied(str(error)) from None
+    except FactNotFound:
+        raise Http404("no such fact") from None
+    row = FACT_MODELS[kind].objects.filter(collection=collection, key=fact).first()
     return render(request, "authoring/fact_history.html",
-                  {"collection": collection, "kind": info, "fact": row, "label": fact_label(kind, row),
-                   "history": history})
+                  {"collection": collection, "kind": info, "fact": row, "key": fact,
+                   "label": fact_label(kind, row) if row else fact, "history": history})
