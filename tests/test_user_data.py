@@ -72,7 +72,7 @@ def test_export_content_is_exact(alice, bob, cards):
                  "last_login": None},
         "settings": {"timezone": "Europe/Paris", "day_starts_at": 4, "desired_retention": 0.9, "new_per_day": 15,
                      "reviews_per_day": 200, "decks": ["people", "works"], "topics": [],
-                     "quiz_counts_as_review": False, "fsrs_parameters": []},
+                     "quiz_counts_as_review": False, "fsrs_parameters": [], "collections": []},
         "review_states": [
             {"card": "person:victor-serge:person_who", "card_id": cards[0].pk, "state": "review", "step": None,
              "stability": 3.5, "difficulty": 5.25, "due": "2026-03-04T09:30:00+00:00",
@@ -97,6 +97,7 @@ def test_export_content_is_exact(alice, bob, cards):
                   "options": ["True", "False"], "expected": "True", "answer": None},
              ]},
         ],
+        "collections": [],
     }
     # The file is plain JSON: it round-trips unchanged.
     assert json.loads(json.dumps(data)) == data
@@ -126,7 +127,7 @@ def make_extra_user(name):
 def test_export_query_count_does_not_grow_with_history(alice, cards, django_assert_max_num_queries):
     def export_queries():
         user = User.objects.get(pk=alice.pk)
-        with django_assert_max_num_queries(5) as captured:
+        with django_assert_max_num_queries(6) as captured:  # 5, and the collections the user owns or edits
             user_data_export(user=user)
         return len(captured.captured_queries)
 
@@ -338,3 +339,41 @@ def test_schema_documents_the_endpoints(api_client, db):
     assert set(paths["/api/me/"]) == {"delete"} and set(paths["/api/me/data/"]) == {"get"}
     body = paths["/api/me/"]["delete"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert schema["components"]["schemas"][body.rsplit("/", 1)[1]]["required"] == ["password"]
+
+
+def test_export_lists_the_collections_the_user_owns_and_edits_with_their_facts(alice, bob, charlie, tmp_path):
+    from studyapp.content import load_facts
+    from studyapp.facts.models import Collection, Source
+    from tests import factbase
+
+    path = factbase.write(tmp_path / "facts.json", factbase.records())
+    for key, owner, visibility in (("mine", alice, "private"), ("group", bob, "unlisted"),
+                                   ("others", charlie, "public")):
+        load_facts(paths=[path], collection=key, about={"title": key.title(), "visibility": visibility})
+        Collection.objects.filter(key=key).update(owner=owner)
+    Collection.objects.get(key="group").editors.add(alice, charlie)
+    Source.objects.filter(collection__key="mine", key=factbase.S004).update(text="Serge died in 1947.")
+    settings_for(alice).collections = ["mine"]
+    settings_for(alice).save()
+
+    data = user_data_export(user=User.objects.get(pk=alice.pk))
+
+    assert data["settings"]["collections"] == ["mine"]
+    assert [(c["key"], c["title"], c["visibility"], c["role"], c["editors"]) for c in data["collections"]] == [
+        ("group", "Group", "unlisted", "editor", ["alice", "charlie"]),
+        ("mine", "Mine", "private", "owner", [])]
+    mine = data["collections"][1]
+    assert [(s["key"], s["title"], s["facts"], s["text"]) for s in mine["sources"]] == [
+        (factbase.S001, "Discussion of Memoirs of a Revolutionary", 1, ""),
+        (factbase.S002, "Victor Serge biography", 1, ""),
+        (factbase.S003, "Victor Serge’s World and Ours", 1, ""),
+        (factbase.S004, "Revolutionary Victor Serge Has a Message", 3, "Serge died in 1947.")]
+    assert list(mine["facts"]) == ["sources", "people", "works", "events"]
+    assert mine["facts"]["people"] == [{
+        "name": "Victor Serge", "aliases": ["Serge"],
+        "description": "Revolutionary writer who survived Stalin's Terror.",
+        "citations": [{"source": factbase.S004, "quote": "Victor Serge, a rare survivor of Stalin's Terror"}]}]
+    assert len(mine["facts"]["events"]) == 4  # three events, one disputed: one entry per sourced version
+    assert json.loads(json.dumps(data)) == data
+    assert [c["key"] for c in user_data_export(user=bob)["collections"]] == ["group"]
+    assert user_data_export(user=make_extra_user("dora"))["collections"] == []

@@ -4,8 +4,11 @@ deletion of the same rows is accounts.services.user_delete (by cascade from the 
 """
 
 from django.contrib.auth.models import User
+from django.db.models import Count, Prefetch, Q
 
 from studyapp.accounts.models import settings_for
+from studyapp.facts.models import Collection, Source
+from studyapp.facts.selectors import export_fact_base
 from studyapp.quiz.models import Quiz, QuizQuestion
 from studyapp.study.models import ReviewLog, ReviewState
 
@@ -17,8 +20,30 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
+def _collections(user: User) -> list[dict]:
+    """The collections the user owns or edits, with their sources (title, stored text, how many facts cite each)
+    and their facts in export_facts' shape: what the user built in the app is theirs to take away, and in that
+    shape `load_facts` can read it back (facts.selectors.export_fact_base). One query when there are none;
+    else three (collections, their sources, their editors), then export_fact_base's per collection."""
+    facts_citing = (Count("citations__person", distinct=True) + Count("citations__work", distinct=True)
+                    + Count("citations__event", distinct=True))
+    sources = Source.objects.annotate(facts=facts_citing).order_by("key")
+    owned_or_edited = (Collection.objects.filter(Q(owner=user) | Q(editors=user)).distinct()
+                       .prefetch_related(Prefetch("sources", queryset=sources), "editors").order_by("key"))
+    return [
+        {"key": c.key, "title": c.title, "description": c.description, "visibility": c.visibility,
+         "role": "owner" if c.owner_id == user.pk else "editor",
+         "editors": sorted(e.username for e in c.editors.all()),
+         "sources": [{"key": s.key, "title": s.title, "author": s.author, "year": s.year, "facts": s.facts,
+                      "text": s.text} for s in c.sources.all()],
+         "facts": export_fact_base(c)}
+        for c in owned_or_edited
+    ]
+
+
 def user_data_export(*, user: User) -> dict:
-    """Everything the app keeps about this user, JSON-ready: account, settings, review states and logs, quizzes.
+    """Everything the app keeps about this user, JSON-ready: account, settings, review states and logs, quizzes,
+    and the collections they own or edit.
 
     Cards are named by their stable key (and id), so the file still makes sense after the fact base changes.
     Only this user's rows are read; a fixed number of queries whatever the amount of history.
@@ -51,6 +76,7 @@ def user_data_export(*, user: User) -> dict:
             "reviews_per_day": study_settings.reviews_per_day, "decks": list(study_settings.decks),
             "topics": list(study_settings.topics), "quiz_counts_as_review": study_settings.quiz_counts_as_review,
             "fsrs_parameters": list(study_settings.fsrs_parameters),
+            "collections": list(study_settings.collections),
         },
         "review_states": [
             {"card": s.card.key, "card_id": s.card_id, "state": s.get_state_display(), "step": s.step,
@@ -76,4 +102,5 @@ def user_data_export(*, user: User) -> dict:
              ]}
             for quiz in quizzes
         ],
+        "collections": _collections(user),
     }
