@@ -210,6 +210,22 @@ def test_quiz_me_on_this_in_a_collection_asks_that_collections_cards(client, gro
                                   "collection": "group"}).status_code == 404
 
 
+@pytest.mark.django_db
+def test_the_quiz_api_reads_a_scope_within_the_collection_given(group, alice, alice_api):
+    made = alice_api.post("/api/quizzes/", {"deck": "all", "size": 5, "kinds": ["typed"], "collection": "group",
+                                            "scope": "event:1789-bastille"}, format="json")
+    assert made.status_code == 201, made.json()
+    quiz = Quiz.objects.get(pk=made.json()["id"])
+    assert {q.card.sibling_key for q in quiz.questions.all()} == {"group/event:1789-bastille"}
+    serge = alice_api.post("/api/quizzes/", {"deck": "all", "scope": "event:1789-bastille"}, format="json")
+    assert serge.status_code == 400 and serge.json()["errors"]["scope"] == ["no event '1789-bastille'"]
+    group.visibility = Visibility.PRIVATE
+    group.save()
+    for scope in ("event:1789-bastille", "event:nothing"):  # 404 first: a private collection's facts stay unseen
+        assert alice_api.post("/api/quizzes/", {"deck": "all", "collection": "group", "scope": scope},
+                              format="json").status_code == 404
+
+
 # --- the study page: a choice of collection and deck ------------------------------------------------------------
 
 @pytest.mark.django_db

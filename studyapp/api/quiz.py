@@ -9,8 +9,9 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from studyapp.cards.selectors import scope_card_keys
 from studyapp.converters import MAX_ID
-from studyapp.facts.models import COLLECTION_KEY
+from studyapp.facts.models import COLLECTION_KEY, SERGE
 from studyapp.facts.selectors import UnknownScope, collection_for, parse_scope
 from studyapp.quiz.building import QUESTION_KINDS
 from studyapp.quiz.models import QuizDeck, QuizMode
@@ -36,15 +37,11 @@ class QuizCreateSerializer(serializers.Serializer):
                                    help_text="all, studied (only cards I have studied) or weakest (lowest recall).")
     scope = serializers.CharField(required=False, max_length=200, help_text=(
         "Only the cards of one fact, source or period: person:<key>, work:<key>, event:<key>, source:<key> "
-        "or period:<slug> (before-1917, 1917-1921, 1922-1935, 1936-1947, after-1947)."))
+        "or period:<slug> (before-1917, 1917-1921, 1922-1935, 1936-1947, after-1947; another collection's periods "
+        "are decades: 1910s, ...), of the collection given (default: the Serge base)."))
     collection = serializers.RegexField(COLLECTION_KEY, max_length=60, required=False, help_text=(
         "Only the cards of this collection (default: the collections I study); 404 if I may not study it."))
 
-    def validate_scope(self, value):
-        try:
-            return parse_scope(*parse(value)).sibling_keys
-        except UnknownScope as error:
-            raise serializers.ValidationError(str(error)) from None
 
 
 class AnswerInputSerializer(serializers.Serializer):
@@ -159,6 +156,14 @@ class QuizListCreateView(APIView):
         values = dict(data.validated_data)
         if "collection" in values:
             values["collection"] = collection_for(request.user, values["collection"])
+        if "scope" in values:
+            # A scope names a fact of the collection asked for (the Serge base without one), checked after the
+            # collection's 404 rule so a private collection's facts cannot be probed.
+            key = values["collection"].key if "collection" in values else SERGE
+            try:
+                values["scope"] = scope_card_keys(parse_scope(*parse(values["scope"]), collection=key), key)
+            except UnknownScope as error:
+                raise ValidationError({"scope": [str(error)]}) from None
         try:
             quiz = quiz_create(user=request.user, now=timezone.now(), **values)
         except QuizInputError as error:

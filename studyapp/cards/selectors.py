@@ -7,9 +7,17 @@ from django.db.models import Prefetch, Q
 
 from studyapp import rows
 from studyapp.cards.generation import Cite, EventFact, PersonFact, Version, WorkFact
-from studyapp.cards.models import Card, CardKind, Deck
+from studyapp.cards.models import Card, CardKind, Deck, collection_card_key
 from studyapp.facts.models import Citation, Event, Person, Work
+from studyapp.facts.selectors import Scope
 from studyapp.topics import TOPICS
+
+
+def scope_card_keys(scope: Scope, collection: str) -> set[str]:
+    """The sibling keys of the cards a "Study this" / "Quiz me on this" scope of a collection (by key) covers: the
+    scope names facts within the collection (facts.selectors.parse_scope), its cards' keys are prefixed for any
+    collection but Serge's (collection_card_key)."""
+    return {collection_card_key(collection, sibling) for sibling in scope.sibling_keys}
 
 
 def _versions(fact):

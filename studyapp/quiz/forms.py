@@ -1,6 +1,6 @@
 from django import forms
 
-from studyapp.cards.models import collection_card_key
+from studyapp.cards.selectors import scope_card_keys
 from studyapp.facts.models import SERGE
 from studyapp.facts.selectors import UnknownScope, parse_scope
 from studyapp.quiz.models import QuestionKind, QuizDeck, QuizMode
@@ -36,10 +36,10 @@ class QuizSetupForm(forms.Form):
             return None
 
         try:
-            keys = parse_scope(*parse(value), collection=self._collection_key()).sibling_keys
+            scope = parse_scope(*parse(value), collection=self._collection_key())
         except UnknownScope as error:
             raise forms.ValidationError(str(error)) from None
-        return {collection_card_key(self._collection_key(), key) for key in keys}
+        return scope_card_keys(scope, self._collection_key())
 
     def _collection_key(self):
         return self.in_collection.key if self.in_collection is not None else SERGE

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from studyapp.accounts.models import settings_for
-from studyapp.cards.models import Card, collection_card_key
+from studyapp.cards.models import Card
+from studyapp.cards.selectors import scope_card_keys
 from studyapp.converters import MAX_ID
 from studyapp.decks import DECKS
 from studyapp.facts.models import SERGE, Collection
@@ -86,7 +87,7 @@ def study_page(request):
     # base without one, as the explore pages' links have it), its refs turned into that collection's sibling keys.
     in_key = collection.key if collection else SERGE
     scope = scope_from_params(request.GET, collection=in_key)
-    siblings = None if scope is None else {collection_card_key(in_key, k) for k in scope.sibling_keys}
+    siblings = None if scope is None else scope_card_keys(scope, in_key)
     queue = study_queue(request.user, now, deck=deck or None, scope=siblings, collection=collection)
     context = {"queue": queue, "review_id": uuid.uuid4(), "scope": scope, "collection": collection, "deck": deck,
                "choices": _choices(request.user, queue, collection=collection, deck=deck, scope=scope)}
