@@ -1,9 +1,14 @@
-"""Authoring over the API (issue 21): a collection's sources (their text stored), new people, works and events
-citing them (each quote verbatim in its source), and suggested facts found in a source's text.
+"""Authoring over the API (issue 21): a collection's sources (their text stored; changed or removed), people, works
+and events citing them (each quote verbatim in its source; read, changed, removed, quoted again, previewed as cards,
+their history), and suggested facts found in a source's text.
 
 The collections API's rules: a collection the caller may not see is 404 (`facts.selectors.collection_for`); one they
 may see but not change is 403 for every write. Writes go through `facts.services.source_create` and
-`authoring.services.fact_author` (the fixture loader's validation; the cards made at once, as load_facts makes them).
+`authoring.services` (the fixture loader's validation; the cards made at once, as load_facts makes them). A fact or
+source still referred to cannot be removed: 409 naming what refers to it.
+
+PATCH of a fact is partial: the fields it gives replace the fact's, the others (and the citations, when
+`citations` is left out) stay as they are; `citations`, when given, replace all of them.
 """
 
 from django.db.models.functions import Length
@@ -11,17 +16,35 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from studyapp.authoring.services import fact_author
+from studyapp.authoring.services import (
+    fact_author,
+    fact_card_keys,
+    fact_edit,
+    fact_history,
+    fact_preview,
+    fact_remove,
+    quote_add,
+    source_edit,
+    source_remove,
+)
 from studyapp.authoring.suggestions import suggest
 from studyapp.authoring.text import MAX_SOURCE_BYTES, SourceFormat, SourceTextError, source_text
 from studyapp.facts.loading import MAX_QUOTE_CHARS
 from studyapp.facts.models import Person, Precision, Source, Weight, Work, WorkKind
 from studyapp.facts.selectors import collection_for
-from studyapp.facts.services import InvalidFact, NotAllowed, source_create
+from studyapp.facts.services import (
+    FACT_MODELS,
+    FactInUse,
+    FactNotFound,
+    InvalidFact,
+    NotAllowed,
+    fact_values,
+    source_create,
+)
 
 
 class SourceOut(serializers.Serializer):
@@ -53,6 +76,9 @@ class ErrorOut(serializers.Serializer):
 class CitationIn(serializers.Serializer):
     source = serializers.CharField(max_length=100)
     quote = serializers.CharField(max_length=MAX_QUOTE_CHARS, trim_whitespace=False)
+    claim = serializers.DictField(required=False, help_text=(
+        'A disputed version: the fields this source states differently, e.g. {"year": 1938} for a work, '
+        '{"when", "date", "precision", "end"?} or {"description"} for an event, {"description"} for a person.'))
 
 
 class FactIn(serializers.Serializer):
@@ -145,13 +171,9 @@ class SourceListView(APIView):
         data = SourceIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        try:
-            text = source_text(values["text"], fmt=values["format"]).text
-        except SourceTextError as error:
-            if len(values["text"].encode("utf-8")) > MAX_SOURCE_BYTES:
-                return Response({"detail": f"text: {error}", "errors": {"text": [str(error)]}},
-                                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
-            raise ValidationError({error.field: [str(error)]}) from None
+        text, too_large = _plain_text(values["text"], values["format"])
+        if too_large:
+            return too_large
         try:
             source = source_create(collection=collection, by=request.user, title=values["title"], text=text,
                                    author=values["author"], year=values["year"])
@@ -160,12 +182,55 @@ class SourceListView(APIView):
         return Response(SourceOut(_sources(collection).get(pk=source.pk)).data, status=status.HTTP_201_CREATED)
 
 
+class SourceChange(serializers.Serializer):
+    title = serializers.CharField(max_length=300, required=False)
+    text = serializers.CharField(trim_whitespace=False, required=False, help_text=(
+        "A new text: every quote citing the source must still occur in it, verbatim (else 400 naming the facts)."))
+    format = serializers.ChoiceField(choices=SourceFormat.choices, default=SourceFormat.TEXT)
+    author = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    year = serializers.IntegerField(min_value=0, max_value=9999, required=False, allow_null=True)
+
+
+def _plain_text(text, fmt):
+    """An uploaded text as plain text (authoring.text.source_text): too large -> 413, no text -> 400."""
+    try:
+        return source_text(text, fmt=fmt).text, None
+    except SourceTextError as error:
+        if len(text.encode("utf-8")) > MAX_SOURCE_BYTES:
+            return None, Response({"detail": f"text: {error}", "errors": {"text": [str(error)]}},
+                                  status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        raise ValidationError({error.field: [str(error)]}) from None
+
+
 class SourceDetailView(APIView):
     @extend_schema(responses={200: SourceDetailOut, 404: None})
     def get(self, request, key, source):
         """One source with its text."""
         collection = collection_for(request.user, key)
         return Response(SourceDetailOut(get_object_or_404(_sources(collection), key=source)).data)
+
+    @extend_schema(request=SourceChange, responses={200: SourceOut, 400: ErrorOut, 403: None, 404: None,
+                                                    413: ErrorOut})
+    def patch(self, request, key, source):
+        """Change the source's title, author, year or text (a new text keeps every quote citing it)."""
+        collection = _editable(request, key)
+        data = SourceChange(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = {name: value for name, value in data.validated_data.items() if name != "format"}
+        if "text" in values:
+            values["text"], too_large = _plain_text(values["text"],
+                                                   data.validated_data.get("format", SourceFormat.TEXT))
+            if too_large:
+                return too_large
+        row = _refusals(lambda: source_edit(collection=collection, by=request.user, key=source, values=values))
+        return Response(SourceOut(_sources(collection).get(pk=row.pk)).data)
+
+    @extend_schema(responses={204: None, 403: None, 404: None, 409: ErrorOut})
+    def delete(self, request, key, source):
+        """Remove the source (409 while a fact cites it)."""
+        collection = _editable(request, key)
+        _refusals(lambda: source_remove(collection=collection, by=request.user, key=source))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SuggestionsView(APIView):
@@ -183,23 +248,97 @@ class SuggestionsView(APIView):
         return Response([candidate.as_dict() for candidate in candidates])
 
 
-def _fact_out(fact, kind):
-    cites = [{"source": c.source.key, "quote": c.quote} for c in fact.citations.select_related("source")]
-    if kind == "person":
-        fields = {"name": fact.name, "aliases": fact.aliases, "description": fact.description, "roles": fact.roles,
-                  "weight": fact.weight}
-    elif kind == "work":
-        fields = {"title": fact.title, "aliases": fact.aliases, "kind": fact.kind, "year": fact.year,
-                  "author": fact.author.key if fact.author_id else None, "weight": fact.weight}
-    else:
-        fields = {"when": fact.when, "date": fact.date.isoformat(), "precision": fact.precision,
-                  "end": fact.end.isoformat() if fact.end else None, "description": fact.description,
-                  "people": [p.key for p in fact.people.all()], "works": [w.key for w in fact.works.all()],
-                  "weight": fact.weight}
-    return {"key": fact.key, **fields, "citations": cites}
+def _fact_out(fact, kind, cards) -> dict:
+    """{kind, key, fact: {key, its fields (references as keys), citations: [{source, quote, claim}]}, cards}."""
+    fields, citations = fact_values(fact)
+    return {"kind": kind, "key": fact.key, "fact": {"key": fact.key, **fields, "citations": citations},
+            "cards": cards}
 
 
-def fact_view(kind, serializer):
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "it is still referred to"
+    default_code = "conflict"
+
+
+def _refusals(call):
+    """Run a service call, its refusals as API errors: 403, 404, 400 naming the field, 409."""
+    try:
+        return call()
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from None
+    except FactNotFound as error:
+        raise NotFound(str(error)) from None
+    except InvalidFact as error:
+        raise ValidationError({error.field: [str(error)]}) from None
+    except FactInUse as error:
+        raise Conflict(str(error)) from None
+
+
+def _citations(data) -> list[dict]:
+    return [dict(c) for c in data.validated_data["citations"]]
+
+
+def _merged(collection, kind, key, data) -> tuple[dict, list[dict]]:
+    """A partial change (PATCH, or the preview of an edit) over the fact's current fields and citations."""
+    fact = FACT_MODELS[kind].objects.filter(collection=collection, key=key).first()
+    if fact is None:
+        raise NotFound(f"no {kind} {key!r} in this collection")
+    fields, citations = fact_values(fact)
+    return {**fields, **data.fixture_fields()}, (
+        _citations(data) if "citations" in data.validated_data else citations)
+
+
+class RemovedOut(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["person", "work", "event"])
+    key = serializers.CharField()
+    retired = serializers.IntegerField(help_text="Cards retired (kept with every learner's progress, never deleted).")
+
+
+class QuoteIn(CitationIn):
+    pass
+
+
+class CardPreviewOut(serializers.Serializer):
+    key = serializers.CharField()
+    kind = serializers.CharField()
+    deck = serializers.CharField()
+    prompt = serializers.CharField()
+    answer = serializers.CharField()
+
+
+class ViolationOut(serializers.Serializer):
+    card = serializers.CharField(help_text="The card's key, or empty for a rule about the fact itself.")
+    rule = serializers.CharField()
+    message = serializers.CharField()
+
+
+class DroppedOut(serializers.Serializer):
+    kind = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class PreviewOut(serializers.Serializer):
+    key = serializers.CharField(help_text="The fact's key (a new fact's: the one saving it now would give).")
+    cards = CardPreviewOut(many=True)
+    violations = ViolationOut(many=True)
+    dropped = DroppedOut(many=True)
+
+
+class HistoryOut(serializers.Serializer):
+    when = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True, help_text="null: a fixture load, or an account since deleted.")
+    action = serializers.ChoiceField(choices=["created", "changed", "removed"])
+    changes = serializers.ListField(child=serializers.CharField())
+
+
+def fact_views(kind, serializer):
+    """The views of one kind of fact: create, read/change/remove, add a quote, preview, history."""
+    plural = FACT_MODELS[kind]._meta.verbose_name_plural
+    preview_in = type(f"{kind.title()}PreviewIn", (serializer,), {
+        "key": serializers.SlugField(max_length=120, required=False, help_text=(
+            "Preview an edit of this fact (the body then changes it as PATCH does: fields left out stay)."))})
+
     class FactCreateView(APIView):
         @extend_schema(request=serializer, responses={201: FactOut, 400: ErrorOut, 403: None, 404: None},
                        operation_id=f"collections_{kind}_create")
@@ -207,20 +346,90 @@ def fact_view(kind, serializer):
             collection = _editable(request, key)
             data = serializer(data=request.data)
             data.is_valid(raise_exception=True)
-            try:
-                fact, cards = fact_author(collection=collection, by=request.user, kind=kind,
-                                          fields=data.fixture_fields(),
-                                          citations=[dict(c) for c in data.validated_data["citations"]])
-            except NotAllowed as error:
-                raise PermissionDenied(str(error)) from None
-            except InvalidFact as error:
-                raise ValidationError({error.field: [str(error)]}) from None
-            return Response({"kind": kind, "key": fact.key, "fact": _fact_out(fact, kind), "cards": cards},
-                            status=status.HTTP_201_CREATED)
+            fact, cards = _refusals(lambda: fact_author(collection=collection, by=request.user, kind=kind,
+                                                        fields=data.fixture_fields(), citations=_citations(data)))
+            return Response(_fact_out(fact, kind, cards), status=status.HTTP_201_CREATED)
 
-    FactCreateView.__name__ = f"{kind.title()}CreateView"
+    class FactDetailView(APIView):
+        @extend_schema(responses={200: FactOut, 404: None}, operation_id=f"collections_{kind}_retrieve")
+        def get(self, request, key, fact):
+            """The fact: its fields, its citations (with any disputed claim) and its live cards' keys."""
+            collection = collection_for(request.user, key)
+            row = get_object_or_404(FACT_MODELS[kind].objects.filter(collection=collection), key=fact)
+            return Response(_fact_out(row, kind, fact_card_keys(collection, kind, row.key)))
+
+        @extend_schema(request=serializer(partial=True), responses={200: FactOut, 400: ErrorOut, 403: None,
+                                                                     404: None},
+                       operation_id=f"collections_{kind}_partial_update")
+        def patch(self, request, key, fact):
+            """Change the fact (partial: fields left out stay; `citations`, when given, replace all of them). Its
+            key and its cards' keys stay, so every learner's progress on it stays."""
+            collection = _editable(request, key)
+            data = serializer(data=request.data, partial=True)
+            data.is_valid(raise_exception=True)
+            fields, citations = _merged(collection, kind, fact, data)
+            row, cards = _refusals(lambda: fact_edit(collection=collection, by=request.user, kind=kind, key=fact,
+                                                     fields=fields, citations=citations))
+            return Response(_fact_out(row, kind, cards))
+
+        @extend_schema(responses={200: RemovedOut, 403: None, 404: None, 409: ErrorOut},
+                       operation_id=f"collections_{kind}_destroy")
+        def delete(self, request, key, fact):
+            """Remove the fact (409 while another fact refers to it); its cards are retired, progress kept."""
+            collection = _editable(request, key)
+            retired = _refusals(lambda: fact_remove(collection=collection, by=request.user, kind=kind, key=fact))
+            return Response({"kind": kind, "key": fact, "retired": retired})
+
+    class QuoteView(APIView):
+        @extend_schema(request=QuoteIn, responses={201: FactOut, 400: ErrorOut, 403: None, 404: None},
+                       operation_id=f"collections_{kind}_citations_create")
+        def post(self, request, key, fact):
+            """One more citation on the fact, verbatim in its source (a disputed version with `claim`)."""
+            collection = _editable(request, key)
+            data = QuoteIn(data=request.data)
+            data.is_valid(raise_exception=True)
+            values = data.validated_data
+            row, cards = _refusals(lambda: quote_add(collection=collection, by=request.user, kind=kind, key=fact,
+                                                     source=values["source"], quote=values["quote"],
+                                                     claim=values.get("claim")))
+            return Response(_fact_out(row, kind, cards), status=status.HTTP_201_CREATED)
+
+    class PreviewView(APIView):
+        @extend_schema(request=preview_in, responses={200: PreviewOut, 400: ErrorOut, 403: None, 404: None},
+                       operation_id=f"collections_{kind}_preview")
+        def post(self, request, key):
+            """The cards the fact would make and every card rule it would break; nothing is saved."""
+            collection = _editable(request, key)
+            editing = isinstance(request.data, dict) and "key" in request.data
+            data = preview_in(data=request.data, partial=editing)
+            data.is_valid(raise_exception=True)
+            if editing:
+                fields, citations = _merged(collection, kind, data.validated_data["key"], data)
+                fields.pop("key", None)
+            else:
+                fields, citations = data.fixture_fields(), _citations(data)
+            preview = _refusals(lambda: fact_preview(collection=collection, by=request.user, kind=kind,
+                                                     fields=fields, citations=citations,
+                                                     key=data.validated_data.get("key")))
+            return Response(PreviewOut(preview).data)
+
+    class HistoryView(APIView):
+        @extend_schema(responses={200: HistoryOut(many=True), 403: None, 404: None},
+                       operation_id=f"collections_{kind}_history")
+        def get(self, request, key, fact):
+            """Who changed the fact when, newest first (the collection's owner and editors)."""
+            collection = collection_for(request.user, key)
+            entries = _refusals(lambda: fact_history(collection=collection, by=request.user, kind=kind, key=fact))
+            return Response(HistoryOut(entries, many=True).data)
+
+    # The preview's path comes before a fact's: "preview" is never a fact's key (facts.services.RESERVED_FACT_KEYS).
+    views = [("", FactCreateView, ""), ("preview/", PreviewView, "-preview"), ("<slug:fact>/", FactDetailView, "-fact"),
+             ("<slug:fact>/citations/", QuoteView, "-citations"), ("<slug:fact>/history/", HistoryView, "-history")]
+    for _, view, _ in views:
+        view.__name__ = f"{kind.title()}{view.__name__.removeprefix('Fact')}"
     FactCreateView.__doc__ = f"Add a {kind} citing the collection's sources: every quote verbatim in its source."
-    return FactCreateView
+    return [path(f"collections/<slug:key>/{plural}/{suffix}", view.as_view(), name=f"api-collection-{plural}{name}")
+            for suffix, view, name in views]
 
 
 urlpatterns = [
@@ -228,7 +437,7 @@ urlpatterns = [
     path("collections/<slug:key>/sources/<str:source>/", SourceDetailView.as_view(), name="api-collection-source"),
     path("collections/<slug:key>/sources/<str:source>/suggestions/", SuggestionsView.as_view(),
          name="api-collection-suggestions"),
-    path("collections/<slug:key>/people/", fact_view("person", PersonIn).as_view(), name="api-collection-people"),
-    path("collections/<slug:key>/works/", fact_view("work", WorkIn).as_view(), name="api-collection-works"),
-    path("collections/<slug:key>/events/", fact_view("event", EventIn).as_view(), name="api-collection-events"),
+    *fact_views("person", PersonIn),
+    *fact_views("work", WorkIn),
+    *fact_views("event", EventIn),
 ]

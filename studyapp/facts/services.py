@@ -298,12 +298,18 @@ class InvalidFact(ValueError):
         super().__init__(message)
 
 
+# Never a fact's key: /api/collections/<key>/people/preview/ is the card preview, not a person.
+RESERVED_FACT_KEYS = {"preview"}
+
+
 def _free_row_key(model, collection, base: str, limit: int) -> str:
     """`base` as a key not yet taken in the collection: base, base-2, base-3, ..."""
     base = base[:limit].strip("-_") or model._meta.model_name
     # A numbered key may cut the base short (base[:78] + "-2"): look up by the shortest prefix a key can have.
     stem = base[:limit - 12]
     taken = set(model.objects.filter(collection=collection, key__startswith=stem).values_list("key", flat=True))
+    if model is not Source:
+        taken |= RESERVED_FACT_KEYS
     key, n = base, 1
     while key in taken:
         n += 1
@@ -363,11 +369,28 @@ def _fixture_fields(fields: dict) -> dict:
     return fixture
 
 
+# The types of a claim's values the loader leaves to the fixtures' authors (a card shows them as text or a year).
+CLAIM_TYPES = {"description": (str, "a non-empty string"), "when": (str, "a non-empty string"),
+               "year": (int, "a whole number")}
+
+
+def _check_claim(number: int, claim) -> None:
+    if not isinstance(claim, dict):
+        raise InvalidFact(f"citation {number}: claim: must be an object", field="citations")
+    for name, (kind, what) in CLAIM_TYPES.items():
+        value = claim.get(name, kind())
+        if name in claim and (isinstance(value, bool) or not isinstance(value, kind)
+                              or (kind is str and not value.strip())):
+            raise InvalidFact(f"citation {number}: claim.{name}: must be {what}", field="citations")
+
+
 def _write_fact(*, collection: Collection, kind: str, key: str, fields: dict, citations: list[dict]):
     """Write one fact under `key` (created, or replaced whole: fields and citations) through the fixture loader's
     validation and write_facts, each quote verbatim in its source's stored text. Raises InvalidFact naming the field
     (`citations` for a citation: "citation 2: ...")."""
     model = FACT_MODELS[kind]
+    for n, c in enumerate(citations, start=1):
+        _check_claim(n, c.get("claim") or {})
     records = [("fact", 1, {"model": f"facts.{kind}", "fields": {**_fixture_fields(fields), "key": key}})]
     for n, c in enumerate(citations, start=2):
         cite = {"source": [c.get("source")], "quote": c.get("quote"), kind: [key]}
