@@ -174,7 +174,7 @@ def test_the_overview_lists_sources_facts_with_their_card_counts_and_the_study_l
     page = response.content.decode()
     assert [(row.key, n) for row, n in response.context["groups"][0][1]] == [("anna-karlova", 2)]
     assert response.context["cards"] == 2
-    for link in ['href="/study/?collection=readings"', 'href="/api/export/anki/?collection=readings"',
+    for link in ['href="/study/?collection=readings"', 'href="/quiz/?collection=readings"', 'href="/api/export/anki/?collection=readings"',
                  'href="/people/?collection=readings"', 'href="/timeline/?collection=readings"',
                  'href="/collections/readings/sources/a-novel/"', 'href="/collections/readings/person/anna-karlova/"',
                  'href="/collections/readings/sources/new/"']:
@@ -397,6 +397,7 @@ def test_preview_shows_the_cards_a_new_fact_would_make_and_keeps_nothing(alice, 
     assert preview.violations == []
     page = response.content.decode()
     assert 'id="preview"' in page and "It breaks no card rule." in page
+    assert '<span class="tag">People</span> <span class="tag">Who was X?</span>' in page
     assert counts() == before
 
 

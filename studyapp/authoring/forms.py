@@ -31,7 +31,8 @@ class VisibilityForm(forms.Form):
 
 
 class EditorForm(forms.Form):
-    username = forms.CharField(max_length=150, help_text="An editor adds sources and facts and changes them.")
+    username = forms.CharField(max_length=150, label="Editor's username",
+                               help_text="An editor adds sources and facts and changes them.")
 
     def clean_username(self):
         """The user named, or an error that says nobody has that name (usernames are public on this site)."""

@@ -25,7 +25,6 @@ urlpatterns = [
     path("collections/<slug:key>/", views.collection_detail, name="collection"),
     path("collections/<slug:key>/visibility/", views.collection_visibility, name="visibility"),
     path("collections/<slug:key>/editors/", views.collection_editor, name="editors"),
-    path("collections/<slug:key>/quiz/", views.collection_quiz, name="quiz"),
     path("collections/<slug:key>/quote/", views.quote_to_fact, name="quote"),
     path("collections/<slug:key>/sources/new/", views.source_new, name="source-new"),
     path("collections/<slug:key>/sources/<str:source>/", views.source_reader, name="source"),

@@ -18,7 +18,6 @@ from django.db.models.functions import Length
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from studyapp.authoring import services
@@ -35,7 +34,7 @@ from studyapp.authoring.forms import (
 )
 from studyapp.authoring.models import DismissedSuggestion
 from studyapp.authoring.suggestions import suggest
-from studyapp.cards.models import Card
+from studyapp.cards.models import Card, CardKind, Deck
 from studyapp.facts.loading import MAX_QUOTE_CHARS, MAX_QUOTE_WORDS
 from studyapp.facts.models import Citation, Collection, Event, Person, Source, Visibility, Work
 from studyapp.facts.selectors import collection_for
@@ -49,7 +48,6 @@ from studyapp.facts.services import (
     collection_update,
     source_create,
 )
-from studyapp.quiz.services import QuizInputError, quiz_create
 
 
 @dataclass(frozen=True)
@@ -189,19 +187,6 @@ def collection_editor(request, key):
                   status=400)
 
 
-@login_required
-@require_POST
-def collection_quiz(request, key):
-    """A quiz on this collection's cards (every deck, the usual size): the quiz page then asks it."""
-    collection = collection_for(request.user, key)
-    try:
-        quiz = quiz_create(user=request.user, deck="all", collection=collection, now=timezone.now())
-    except QuizInputError as error:
-        messages.error(request, f"No quiz yet: {error.message}.")
-        return redirect("authoring:collection", key=key)
-    return redirect("quiz-detail", pk=quiz.pk)
-
-
 # --- sources ---------------------------------------------------------------------------------------------------
 
 @login_required
@@ -322,7 +307,10 @@ def _preview_or_save(request, collection, kind, form, formset, *, key=None):
     args = {"collection": collection, "by": request.user, "kind": kind, "fields": fields, "citations": citations}
     try:
         if "preview" in request.POST:
-            return services.fact_preview(**args, key=key), None
+            preview = services.fact_preview(**args, key=key)
+            for card in preview.cards:  # the names the study and card pages use
+                card["kind_label"], card["deck_label"] = CardKind(card["kind"]).label, Deck(card["deck"]).label
+            return preview, None
         if key is None:
             fact, _ = services.fact_author(**args)
         else:

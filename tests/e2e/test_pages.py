@@ -136,6 +136,63 @@ def test_every_signed_in_page_fits_logs_no_error_and_passes_axe(new_page, shot, 
     checker.assert_clean()
 
 
+def _authoring_pages(username):
+    """A collection of the user's (a source, a person, a work by them, an event) made through the services, and
+    every authoring page of it (issue 21)."""
+    from django.contrib.auth import get_user_model
+
+    from studyapp.authoring.services import fact_author
+    from studyapp.facts.services import collection_create, source_create
+
+    user = get_user_model().objects.get(username=username)
+    collection = collection_create(owner=user, title="Reading group", description="Our books.", visibility="unlisted")
+    text = ("Anna Karlova was born in Prague in 1901. She wrote “The Glass River” in March 1931.\n\n"
+            "In 1936 Anna Karlova and Pavel Novak founded the Free Theatre of Brno.")
+    source_create(collection=collection, by=user, title="Chapter one", text=text, author="J. Doe", year=1990)
+    cite = [{"source": "chapter-one", "quote": "Anna Karlova was born in Prague in 1901."}]
+    fact_author(collection=collection, by=user, kind="person", citations=cite,
+                fields={"name": "Anna Karlova", "description": "Czech playwright.", "weight": "core"})
+    fact_author(collection=collection, by=user, kind="work", fields={
+        "title": "The Glass River", "kind": "novel", "author": ["anna-karlova"], "year": 1931, "weight": "core"},
+        citations=[{"source": "chapter-one", "quote": "She wrote “The Glass River” in March 1931."}])
+    fact_author(collection=collection, by=user, kind="event", fields={
+        "when": "1936", "date": "1936-01-01", "precision": "year", "description": "A theatre is founded in Brno.",
+        "people": [["anna-karlova"]], "weight": "core"},
+        citations=[{"source": "chapter-one", "quote": text.split("\n\n")[1]}])
+    base = "/collections/reading-group/"
+    return ["/collections/", base, f"{base}sources/new/", f"{base}sources/chapter-one/", f"{base}new/person/",
+            f"{base}new/work/", f"{base}new/event/", f"{base}person/anna-karlova/", f"{base}work/the-glass-river/",
+            f"{base}event/1936-a-theatre-is-founded-in-brno/", f"{base}person/anna-karlova/remove/",
+            f"{base}person/anna-karlova/history/"]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_authoring_page_fits_logs_no_error_and_passes_axe(new_page, shot, size):
+    page = new_page(viewport=SIZES[size])
+    checker = Checker(page, shot, size)
+    sign_up(page, f"author{size}")
+    for path in _authoring_pages(f"author{size}"):
+        checker.visit(path, name=f"authoring{path}")
+    # The form with its preview, and a refused save with its errors beside the fields.
+    page.goto("/collections/reading-group/new/person/?source=chapter-one&quote=Pavel+Novak+founded")
+    page.locator("#id_name").fill("Pavel Novak")
+    page.locator("#id_description").fill("Co-founder of the Free Theatre of Brno.")
+    page.get_by_role("button", name="Preview cards").click()
+    page.locator("#preview").wait_for()
+    checker.check("authoring-preview")
+    page.locator("#id_cite-0-quote").fill("Not in the text.")
+    page.get_by_role("button", name="Save").click()
+    page.locator("#citation-errors").wait_for()
+    checker.check("authoring-refused", expected_status=400)
+    # A visitor reads an unlisted collection with its key.
+    visitor = Checker(new_page(viewport=SIZES[size]), shot, f"{size}-visitor")
+    for path in ["/collections/", "/collections/reading-group/", "/collections/reading-group/sources/chapter-one/",
+                 "/collections/reading-group/person/anna-karlova/"]:
+        visitor.visit(path, name=f"visitor{path}")
+    checker.assert_clean()
+    visitor.assert_clean()
+
+
 # --- error pages -----------------------------------------------------------------------------------------------
 
 @pytest.fixture
