@@ -515,3 +515,51 @@ def test_a_blank_extra_citation_is_left_out_and_a_second_one_is_kept(alice, book
     assert client.post("/collections/readings/new/person/", second).status_code == 302
     assert [c.quote for c in Person.objects.get(key="anna-karlova-2").citations.order_by("position")] == [
         BORN, "Later Karlova wrote plays."]
+
+
+# --- editing sources, editors ----------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_source_is_renamed_and_a_new_text_must_keep_every_quote_citing_it(alice, anna, book):
+    client = client_for(alice)
+    assert client.get("/collections/readings/sources/a-novel/edit/").status_code == 200
+    renamed = client.post("/collections/readings/sources/a-novel/edit/",
+                          {"title": "A novel, 2nd ed.", "author": "J. Doe", "year": "1991"})
+    assert renamed.status_code == 302 and renamed["Location"] == "/collections/readings/sources/a-novel/"
+    source = Source.objects.get(collection=book, key="a-novel")
+    assert (source.title, source.year, source.text) == ("A novel, 2nd ed.", 1991, TEXT)
+    refused = client.post("/collections/readings/sources/a-novel/edit/",
+                          {"title": "A novel", "text": "Another text entirely."})
+    assert refused.status_code == 400
+    assert refused.context["form"].errors == {
+        "text": ["quotes of person 'anna-karlova' are not in the new text: change those facts first"]}
+    assert Source.objects.get(collection=book, key="a-novel").text == TEXT
+    kept = client.post("/collections/readings/sources/a-novel/edit/", {"title": "A novel", "text": BORN})
+    assert kept.status_code == 302 and Source.objects.get(collection=book, key="a-novel").text == BORN
+
+
+@pytest.mark.django_db
+def test_a_cited_source_is_not_removed_and_an_uncited_one_is(alice, charlie, anna, book):
+    client = client_for(alice)
+    refused = client.post("/collections/readings/sources/a-novel/remove/")
+    assert refused.status_code == 409
+    assert refused.context["remove_error"] == (
+        "source 'a-novel' is cited by person 'anna-karlova': remove those citations first")
+    source_create(collection=book, by=alice, title="Spare", text="Nothing cited.")
+    assert client_for(charlie).post("/collections/readings/sources/spare/remove/").status_code == 404
+    response = client.post("/collections/readings/sources/spare/remove/")
+    assert response.status_code == 302 and response["Location"] == "/collections/readings/"
+    assert list(Source.objects.filter(collection=book).values_list("key", flat=True)) == ["a-novel"]
+
+
+@pytest.mark.django_db
+def test_the_owner_removes_an_editor_who_then_gets_404_and_an_editor_may_leave(alice, bob, charlie, book):
+    collection_editor_add(collection=book, by=alice, editor=charlie)
+    assert client_for(bob).post("/collections/readings/editors/charlie/remove/").status_code == 403
+    response = client_for(alice).post("/collections/readings/editors/bob/remove/")
+    assert response.status_code == 302 and response["Location"] == "/collections/readings/"
+    assert client_for(bob).get("/collections/readings/").status_code == 404
+    left = client_for(charlie).post("/collections/readings/editors/charlie/remove/")
+    assert left.status_code == 302 and left["Location"] == "/collections/"
+    assert list(book.editors.all()) == []
+    assert client_for(alice).post("/collections/readings/editors/nobody/remove/").status_code == 404

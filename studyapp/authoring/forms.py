@@ -76,6 +76,27 @@ class SourceForm(forms.Form):
         return data
 
 
+class SourceEditForm(SourceForm):
+    """A source's title, author and year; a new text (file or pasted) only if one is given."""
+
+    text = forms.CharField(required=False, strip=False, label="Or paste a new text",
+                           widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text="Leave empty to keep the text. Every quote citing the source must still be in it.")
+
+    def clean(self):
+        data = self.cleaned_data
+        if not data.get("file") and not data.get("text", "").strip():
+            data.pop("text", None)
+            return data
+        return super().clean()
+
+    def values(self) -> dict:
+        """What source_edit changes: title, author, year, and the text when a new one was given."""
+        data = self.cleaned_data
+        values = {"title": data["title"], "author": data.get("author") or "", "year": data.get("year")}
+        return {**values, "text": data["text"]} if "text" in data else values
+
+
 def _lines(value) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 

@@ -26,6 +26,7 @@ from studyapp.authoring.forms import (
     FACT_MODELS,
     CollectionForm,
     EditorForm,
+    SourceEditForm,
     SourceForm,
     VisibilityForm,
     citation_form,
@@ -45,6 +46,7 @@ from studyapp.facts.services import (
     NotAllowed,
     collection_create,
     collection_editor_add,
+    collection_editor_remove,
     collection_update,
     source_create,
 )
@@ -172,6 +174,22 @@ def collection_visibility(request, key):
 
 @login_required
 @require_POST
+def collection_editor_leave(request, key, username):
+    """The owner removes an editor (or an editor leaves): they stop seeing a private collection at once."""
+    collection = _editable(request, key)
+    editor = get_object_or_404(collection.editors.all(), username=username)
+    try:
+        collection_editor_remove(collection=collection, by=request.user, editor=editor)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from None
+    messages.success(request, f"{editor.username} no longer edits this collection.")
+    if editor.pk == request.user.pk and collection.visibility == Visibility.PRIVATE:
+        return redirect("authoring:collections")
+    return redirect("authoring:collection", key=key)
+
+
+@login_required
+@require_POST
 def collection_editor(request, key):
     """The owner adds an editor by username."""
     collection = _editable(request, key)
@@ -249,6 +267,46 @@ def source_reader(request, key, source):
             "has_facts": bool(people or works or events),
         })
     return render(request, "authoring/reader.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_edit(request, key, source):
+    """Change a source's title, author, year or text (every quote citing it must stay in the new text)."""
+    collection = _editable(request, key)
+    row = get_object_or_404(Source.objects.filter(collection=collection), key=source)
+    form = SourceEditForm(request.POST or None, request.FILES or None,
+                          initial={"title": row.title, "author": row.author, "year": row.year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.source_edit(collection=collection, by=request.user, key=row.key, values=form.values())
+        except NotAllowed as error:
+            raise PermissionDenied(str(error)) from None
+        except InvalidFact as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "Source saved.")
+            return redirect("authoring:source", key=key, source=row.key)
+    return render(request, "authoring/source_edit.html", {"collection": collection, "source": row, "form": form},
+                  status=400 if form.is_bound else 200)
+
+
+@login_required
+@require_POST
+def source_remove(request, key, source):
+    """Remove a source no fact cites; while facts cite it, the page says which."""
+    collection = _editable(request, key)
+    row = get_object_or_404(Source.objects.filter(collection=collection).defer("text"), key=source)
+    try:
+        services.source_remove(collection=collection, by=request.user, key=row.key)
+    except NotAllowed as error:
+        raise PermissionDenied(str(error)) from None
+    except FactInUse as error:
+        form = SourceEditForm(initial={"title": row.title, "author": row.author, "year": row.year})
+        return render(request, "authoring/source_edit.html", {"collection": collection, "source": row,
+                                                              "form": form, "remove_error": str(error)}, status=409)
+    messages.success(request, f"Source “{row.title}” removed.")
+    return redirect("authoring:collection", key=key)
 
 
 @login_required
