@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import Token
 
 from studyapp.accounts.models import StudySettings, settings_for
 from studyapp.facts.models import Collection
+from studyapp.facts.services import collections_of_leaving_owner
 
 
 @transaction.atomic
@@ -80,7 +81,9 @@ def user_delete(*, user: User, password: str) -> dict:
 
     Removes review states and logs, quizzes with their questions and answers, study settings, the API token,
     every session logged in as the user, their log-in records (django-axes) and the user itself. Shared rows
-    (facts, cards) stay. Raises WrongPassword, changing nothing, when the password is wrong.
+    (facts, cards) stay; each collection they own goes to its earliest editor, or, with none, is deleted if private
+    and left ownerless and read-only if unlisted or public (facts.services.collections_of_leaving_owner). Raises
+    WrongPassword, changing nothing, when the password is wrong.
     Returns the number of rows deleted per model label.
     """
     from importlib import import_module
@@ -90,7 +93,8 @@ def user_delete(*, user: User, password: str) -> dict:
 
     if not password or not user.check_password(password):
         raise WrongPassword("The password is not right; nothing was deleted.")
-    counts: dict[str, int] = {}
+    # The collections they own go to their earliest editor, or (private, no editor) with them; see the service.
+    counts: dict[str, int] = collections_of_leaving_owner(user=user)
 
     def tally(deleted):
         for label, number in deleted[1].items():

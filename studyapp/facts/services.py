@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -281,6 +282,95 @@ def collection_editor_add(*, collection: Collection, by, editor) -> Collection:
     if editor.pk != collection.owner_id:
         collection.editors.add(editor)
     return collection
+
+
+class CollectionInUse(Exception):
+    """Other learners study the collection: it is not deleted (the API answers 409)."""
+
+
+def collection_editor_remove(*, collection: Collection, by, editor) -> Collection:
+    """`editor` is no longer an editor: its owner removes anyone, an editor may remove themself. They stop seeing a
+    private collection at once (access is checked when reading); their own progress stays theirs."""
+    if by.pk != collection.owner_id and by.pk != editor.pk:
+        raise NotAllowed("only the collection's owner removes editors (an editor may leave)")
+    collection.editors.remove(editor)
+    return collection
+
+
+def collection_transfer(*, collection: Collection, by, owner) -> Collection:
+    """Hand the collection to one of its editors (its owner only); the former owner stays on as an editor."""
+    if collection.owner_id is None or collection.owner_id != by.pk:
+        raise NotAllowed("only the collection's owner hands it over")
+    if not collection.editors.filter(pk=owner.pk).exists():
+        raise InvalidFact("the new owner must be one of the collection's editors", field="owner")
+    with transaction.atomic():
+        collection.editors.remove(owner)
+        collection.editors.add(by)
+        collection.owner = owner
+        collection.save(update_fields=["owner"])
+    return collection
+
+
+def _other_learners(collection: Collection) -> int:
+    """How many users besides its owner and editors have review states on the collection's cards (through the
+    reverse relations: facts sits below the cards and study apps and imports neither)."""
+    team = [collection.owner_id, *collection.editors.values_list("pk", flat=True)]
+    return (get_user_model().objects.filter(review_states__card__collection=collection)
+            .exclude(pk__in=[pk for pk in team if pk is not None]).distinct().count())
+
+
+@transaction.atomic
+def _collection_delete(collection: Collection) -> dict:
+    """Delete a collection with everything in it: its facts, sources, cards (and so every review of them) and the
+    history rows of its facts and sources. Returns the rows deleted per model label."""
+    counts: dict[str, int] = {}
+
+    def tally(deleted):
+        for label, number in deleted[1].items():
+            counts[label] = counts.get(label, 0) + number
+
+    # Facts (their citations with them) before sources: a citation protects its source.
+    for model in (Event, Work, Person, Source):
+        tally(model.objects.filter(collection=collection).delete())
+    pk = collection.pk
+    tally(collection.delete())
+    for model in (Event, Work, Person, Source):
+        model.history.filter(collection_id=pk).delete()
+    return counts
+
+
+def collection_delete(*, collection: Collection, by) -> dict:
+    """Delete a collection (its owner only). Refused with CollectionInUse while other learners (not its owner or
+    editors) have studied its cards and it is not private: deleting it would take their progress without a word.
+    Making it private first takes it from them (they no longer reach it); deleting it then is the owner's decision,
+    with its consequence in plain view. Returns the rows deleted per model label."""
+    if collection.owner_id is None or collection.owner_id != by.pk:
+        raise NotAllowed("only the collection's owner deletes it")
+    if collection.visibility != Visibility.PRIVATE:
+        others = _other_learners(collection)
+        if others:
+            raise CollectionInUse(f"{others} other learner{'s have' if others > 1 else ' has'} studied its cards: "
+                                  f"make it private first (they then lose it), then delete it")
+    return _collection_delete(collection)
+
+
+def collections_of_leaving_owner(*, user) -> dict:
+    """Before `user`'s account goes: each collection they own goes to its earliest editor (who joined first); with
+    no editor, a private one is deleted (nobody else could ever reach it again) and an unlisted or public one stays,
+    ownerless and read-only, for the learners who study it (the account's deletion sets its owner to null). Returns
+    the rows deleted per model label."""
+    counts: dict[str, int] = {}
+    through = Collection.editors.through
+    for collection in Collection.objects.filter(owner=user).order_by("pk"):
+        heir = through.objects.filter(collection=collection).order_by("pk").first()
+        if heir is not None:
+            collection.editors.remove(heir.user_id)
+            collection.owner_id = heir.user_id
+            collection.save(update_fields=["owner"])
+        elif collection.visibility == Visibility.PRIVATE:
+            for label, number in _collection_delete(collection).items():
+                counts[label] = counts.get(label, 0) + number
+    return counts
 
 
 # --- authoring: sources and facts written by a collection's owner and editors (issue 21) ------------------------
