@@ -97,7 +97,8 @@ def test_every_write_is_refused_to_a_reader_with_403_and_to_a_visitor_with_a_log
                                                                                              book):
     book.visibility = Visibility.PUBLIC
     book.save()
-    writes = [("/collections/readings/visibility/", {"visibility": "private"}),
+    writes = [("/collections/readings/details/", {"title": "Mine now"}),
+              ("/collections/readings/visibility/", {"visibility": "private"}),
               ("/collections/readings/editors/", {"username": "charlie"}),
               ("/collections/readings/sources/new/", {"title": "T", "text": "Some text."}),
               ("/collections/readings/sources/a-novel/dismiss/", {"kind": "person", "text": "X", "quote": "Y"}),
@@ -106,12 +107,12 @@ def test_every_write_is_refused_to_a_reader_with_403_and_to_a_visitor_with_a_log
               ("/collections/readings/person/anna-karlova/quote/", {"quote-source": "a-novel", "quote-quote": BORN}),
               ("/collections/readings/person/anna-karlova/remove/", {})]
     before = counts()
-    assert [client_for(charlie).post(url, data).status_code for url, data in writes] == [403] * 8
+    assert [client_for(charlie).post(url, data).status_code for url, data in writes] == [403] * 9
     visitor = [Client().post(url, data) for url, data in writes]
-    assert [r.status_code for r in visitor] == [302] * 8
+    assert [r.status_code for r in visitor] == [302] * 9
     assert all(r["Location"].startswith("/accounts/login/?next=") for r in visitor)
     assert counts() == before and DismissedSuggestion.objects.count() == 0
-    assert Collection.objects.get(key="readings").visibility == "public"
+    assert Collection.objects.values_list("title", "visibility").get(key="readings") == ("Readings", "public")
     assert not book.editors.filter(username="charlie").exists()
 
 
@@ -174,7 +175,8 @@ def test_the_overview_lists_sources_facts_with_their_card_counts_and_the_study_l
     page = response.content.decode()
     assert [(row.key, n) for row, n in response.context["groups"][0][1]] == [("anna-karlova", 2)]
     assert response.context["cards"] == 2
-    for link in ['href="/study/?collection=readings"', 'href="/quiz/?collection=readings"', 'href="/api/export/anki/?collection=readings"',
+    for link in ['href="/study/?collection=readings"', 'href="/quiz/?collection=readings"',
+                 'href="/api/export/anki/?collection=readings"',
                  'href="/people/?collection=readings"', 'href="/timeline/?collection=readings"',
                  'href="/collections/readings/sources/a-novel/"', 'href="/collections/readings/person/anna-karlova/"',
                  'href="/collections/readings/sources/new/"']:
@@ -563,3 +565,17 @@ def test_the_owner_removes_an_editor_who_then_gets_404_and_an_editor_may_leave(a
     assert left.status_code == 302 and left["Location"] == "/collections/"
     assert list(book.editors.all()) == []
     assert client_for(alice).post("/collections/readings/editors/nobody/remove/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_editor_changes_the_title_and_description_and_a_blank_title_is_refused(bob, charlie, book):
+    response = client_for(bob).post("/collections/readings/details/", {"title": "Readings 2026",
+                                                                        "description": "Spring term."})
+    assert response.status_code == 302
+    book.refresh_from_db()
+    assert (book.title, book.description, book.key) == ("Readings 2026", "Spring term.", "readings")
+    blank = client_for(bob).post("/collections/readings/details/", {"title": " ", "description": "x"})
+    assert blank.status_code == 400 and blank.context["details_form"].errors == {"title": ["This field is required."]}
+    assert client_for(charlie).post("/collections/readings/details/", {"title": "Mine"}).status_code == 404
+    book.refresh_from_db()
+    assert book.title == "Readings 2026"

@@ -26,6 +26,14 @@ class CollectionForm(forms.Form):
         return title
 
 
+class DetailsForm(forms.Form):
+    """A collection's title and description (its owner and editors)."""
+
+    title = CollectionForm.base_fields["title"]
+    description = CollectionForm.base_fields["description"]
+    clean_title = CollectionForm.clean_title
+
+
 class VisibilityForm(forms.Form):
     visibility = forms.ChoiceField(choices=Visibility.choices, help_text=VISIBILITY_HELP)
 

@@ -23,6 +23,7 @@ app_name = "authoring"
 urlpatterns = [
     path("collections/", views.collection_list, name="collections"),
     path("collections/<slug:key>/", views.collection_detail, name="collection"),
+    path("collections/<slug:key>/details/", views.collection_details, name="details"),
     path("collections/<slug:key>/visibility/", views.collection_visibility, name="visibility"),
     path("collections/<slug:key>/editors/", views.collection_editor, name="editors"),
     path("collections/<slug:key>/editors/<str:username>/remove/", views.collection_editor_leave,

@@ -25,6 +25,7 @@ from studyapp.authoring.forms import (
     FACT_FORMS,
     FACT_MODELS,
     CollectionForm,
+    DetailsForm,
     EditorForm,
     SourceEditForm,
     SourceForm,
@@ -146,6 +147,8 @@ def _overview(request, collection, **forms):
         "visibility_form": forms.get("visibility_form")
         or VisibilityForm(initial={"visibility": collection.visibility}),
         "editor_form": forms.get("editor_form") or EditorForm(),
+        "details_form": forms.get("details_form")
+        or DetailsForm(initial={"title": collection.title, "description": collection.description}),
     }
 
 
@@ -153,6 +156,20 @@ def _overview(request, collection, **forms):
 def collection_detail(request, key):
     collection = get_object_or_404(Collection.objects.studyable_by(request.user).select_related("owner"), key=key)
     return render(request, "authoring/collection.html", _overview(request, collection))
+
+
+@login_required
+@require_POST
+def collection_details(request, key):
+    """The owner or an editor changes the title and description."""
+    collection = _editable(request, key)
+    form = DetailsForm(request.POST)
+    if form.is_valid():
+        collection_update(collection=collection, by=request.user, values=form.cleaned_data)
+        messages.success(request, "Title and description saved.")
+        return redirect("authoring:collection", key=key)
+    return render(request, "authoring/collection.html", _overview(request, collection, details_form=form),
+                  status=400)
 
 
 @login_required

@@ -116,6 +116,9 @@ def test_a_new_user_builds_a_collection_studies_it_exports_it_and_shares_it(new_
     # A dated event from a second selection, with the person ticked.
     page.get_by_role("link", name="A history of the Brno stage").first.click()
     page.wait_for_load_state("load")
+    paragraph = TEXT.split("\n\n")[1]
+    page.locator("#source-text .para").nth(1).click(click_count=3)  # a whole paragraph, as a reader selects it
+    page.wait_for_function("text => document.getElementById('passage-quote').value === text", arg=paragraph)
     drag_select(page, FOUNDED)
     page.wait_for_function("text => document.getElementById('passage-quote').value === text", arg=FOUNDED)
     page.get_by_role("button", name="New event citing this").click()

@@ -35,6 +35,18 @@
     var range = selection.getRangeAt(0);
     if (!text.contains(range.commonAncestorContainer)) { return; }
     var first = paragraphOf(range.startContainer), last = paragraphOf(range.endContainer);
+    var endNode = range.endContainer, endOffset = range.endOffset;
+    if (first && first !== last) {
+      // A triple click selects a paragraph up to the start of the next one: nothing of the next one is selected.
+      var within = document.createRange();
+      within.setStart(range.startContainer, range.startOffset);
+      within.setEnd(first, first.childNodes.length);
+      if (within.toString().trim() === range.toString().trim()) {
+        last = first;
+        endNode = first;
+        endOffset = first.childNodes.length;
+      }
+    }
     if (!first || first !== last) {
       say("A quote stays within one paragraph: select a passage inside one paragraph.", true);
       form.classList.add("active");
@@ -42,7 +54,7 @@
     }
     var whole = first.textContent;
     var start = offsetIn(first, range.startContainer, range.startOffset);
-    var end = offsetIn(first, range.endContainer, range.endOffset);
+    var end = offsetIn(first, endNode, endOffset);
     while (start < end && /\s/.test(whole[start])) { start += 1; }
     while (end > start && /\s/.test(whole[end - 1])) { end -= 1; }
     if (start === end) { return; }
