@@ -357,6 +357,10 @@ def test_the_preview_shows_the_cards_and_rules_and_saves_nothing(alice_api, bob_
     assert alice_api.post("/api/collections/readings/people/preview/", {"key": "nobody"},
                           format="json").status_code == 404
     assert bob_api.post("/api/collections/readings/works/preview/", work, format="json").status_code == 404
+    # Found by make fuzz: a form body with an empty key (read as no key) was a 500.
+    form = alice_api.post("/api/collections/readings/people/preview/",
+                          {"name": "0", "description": "0", "key": ""}, format="multipart")
+    assert (form.status_code, form.json()["detail"]) == (400, "citations: This field is required.")
     assert counts() == before
     # "preview" is never a fact's key, so the preview's path never hides a fact.
     named = alice_api.post("/api/collections/readings/people/",

@@ -299,6 +299,10 @@ class QuoteIn(CitationIn):
     pass
 
 
+class PreviewKeyIn(serializers.Serializer):
+    key = serializers.SlugField(max_length=120, required=False)
+
+
 class CardPreviewOut(serializers.Serializer):
     key = serializers.CharField()
     kind = serializers.CharField()
@@ -400,17 +404,19 @@ def fact_views(kind, serializer):
         def post(self, request, key):
             """The cards the fact would make and every card rule it would break; nothing is saved."""
             collection = _editable(request, key)
-            editing = isinstance(request.data, dict) and "key" in request.data
-            data = preview_in(data=request.data, partial=editing)
+            # The key first: with one, the body is an edit (partial, as PATCH); without, a new fact (as POST).
+            edited = PreviewKeyIn(data=request.data)
+            edited.is_valid(raise_exception=True)
+            fact_key = edited.validated_data.get("key")
+            data = preview_in(data=request.data, partial=fact_key is not None)
             data.is_valid(raise_exception=True)
-            if editing:
-                fields, citations = _merged(collection, kind, data.validated_data["key"], data)
+            if fact_key is not None:
+                fields, citations = _merged(collection, kind, fact_key, data)
                 fields.pop("key", None)
             else:
                 fields, citations = data.fixture_fields(), _citations(data)
             preview = _refusals(lambda: fact_preview(collection=collection, by=request.user, kind=kind,
-                                                     fields=fields, citations=citations,
-                                                     key=data.validated_data.get("key")))
+                                                     fields=fields, citations=citations, key=fact_key))
             return Response(PreviewOut(preview).data)
 
     class HistoryView(APIView):
