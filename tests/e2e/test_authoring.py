@@ -37,6 +37,8 @@ POINTS_JS = """(passage) => {
 def drag_select(page, passage, *, until=None):
     """Select from the first character of `passage` to the last one of `until` (default: the passage itself)
     by pressing the mouse button, moving and releasing it, as a reader does."""
+    # A press inside the current selection would drag that text away instead of selecting: clear it first.
+    page.evaluate("() => window.getSelection().removeAllRanges()")
     start = page.evaluate(POINTS_JS, passage)
     end = page.evaluate(POINTS_JS, until or passage)
     assert start and end, f"{passage!r} is not in the reader"

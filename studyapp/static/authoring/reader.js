@@ -27,17 +27,18 @@
   function say(words, bad) {
     message.textContent = words;
     message.classList.toggle("bad", Boolean(bad));
+    if (bad) { quote.value = ""; }  // never leave an earlier passage in place of the one refused
   }
 
   function selected() {
     var selection = window.getSelection();
     if (!selection || selection.rangeCount === 0 || selection.isCollapsed) { return; }
     var range = selection.getRangeAt(0);
-    if (!text.contains(range.commonAncestorContainer)) { return; }
+    if (!text.contains(range.startContainer)) { return; }
     var first = paragraphOf(range.startContainer), last = paragraphOf(range.endContainer);
     var endNode = range.endContainer, endOffset = range.endOffset;
     if (first && first !== last) {
-      // A triple click selects a paragraph up to the start of the next one: nothing of the next one is selected.
+      // A triple click selects a paragraph up to the start of whatever follows: nothing of that is selected.
       var within = document.createRange();
       within.setStart(range.startContainer, range.startOffset);
       within.setEnd(first, first.childNodes.length);
