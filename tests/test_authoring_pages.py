@@ -579,3 +579,32 @@ def test_an_editor_changes_the_title_and_description_and_a_blank_title_is_refuse
     assert client_for(charlie).post("/collections/readings/details/", {"title": "Mine"}).status_code == 404
     book.refresh_from_db()
     assert book.title == "Readings 2026"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("extra", "errors"), [
+    ({"end": "1935-01-01"}, {"end": ["a span must end after it starts"]}),
+    ({"date": "1936-03-05"}, {"date": ["a year must start on YYYY-01-01"]}),
+])
+def test_a_rule_of_the_fact_base_is_shown_on_the_field_it_names(alice, book, extra, errors):
+    response = client_for(alice).post("/collections/readings/new/event/", {**EVENT, **extra, "save": "1"})
+    assert response.status_code == 400
+    assert response.context["form"].errors == errors
+    assert Event.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_the_serge_collection_has_an_overview_but_nobody_writes_to_it(facts, alice):
+    client = client_for(alice)
+    response = client.get("/collections/serge/")
+    assert response.status_code == 200
+    groups = {kind.key: rows for kind, rows in response.context["groups"]}
+    assert ("victor-serge", Card.objects.filter(collection__key="serge", fact_type="person",
+                                                fact_key="victor-serge", retired=False).count()) in [
+        (row.key, n) for row, n in groups["person"]]
+    assert response.context["can_edit"] is False and "Add a source" not in response.content.decode()
+    source = Source.objects.filter(collection__key="serge").first()
+    reader = client.get(f"/collections/serge/sources/{source.key}/")
+    assert reader.status_code == 200 and "This source's text is not stored here." in reader.content.decode()
+    assert client.get("/collections/serge/sources/new/").status_code == 403
+    assert client.post("/collections/serge/new/person/", PERSON).status_code == 403
