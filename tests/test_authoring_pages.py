@@ -608,3 +608,16 @@ def test_the_serge_collection_has_an_overview_but_nobody_writes_to_it(facts, ali
     assert reader.status_code == 200 and "This source's text is not stored here." in reader.content.decode()
     assert client.get("/collections/serge/sources/new/").status_code == 403
     assert client.post("/collections/serge/new/person/", PERSON).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_list_puts_own_edited_and_public_collections_apart(alice, bob, charlie, book):
+    collection_create(owner=charlie, title="Charlie's public one", visibility=Visibility.PUBLIC)
+    public_edited = collection_create(owner=charlie, title="Public, edited by bob", visibility=Visibility.PUBLIC)
+    collection_editor_add(collection=public_edited, by=charlie, editor=bob)
+    collection_create(owner=charlie, title="Charlie's unlisted one", visibility=Visibility.UNLISTED)
+    lists = client_for(bob).get("/collections/").context
+    assert [[c.key for c in lists[name]] for name in ("mine", "edited", "public")] == [
+        [], ["public-edited-by-bob", "readings"], ["charlies-public-one", "serge"]]
+    mine = client_for(alice).get("/collections/").context["mine"]
+    assert [c.key for c in mine] == ["readings"]

@@ -111,12 +111,14 @@ def collection_list(request):
             collection = collection_create(owner=request.user, **form.cleaned_data)
             messages.success(request, f"Collection “{collection.title}” created. Add a source to start.")
             return redirect("authoring:collection", key=collection.key)
-    if request.user.is_authenticated:
-        listed = Collection.objects.listed_for(request.user).select_related("owner").order_by("title", "key")
+    user = request.user
+    if user.is_authenticated:
+        listed = list(Collection.objects.listed_for(user).order_by("title", "key"))
+        edited_ids = set(Collection.editors.through.objects.filter(user=user).values_list("collection_id", flat=True))
     else:
-        listed = Collection.objects.public().select_related("owner").order_by("title", "key")
-    mine = [c for c in listed if request.user.is_authenticated and c.owner_id == request.user.pk]
-    edited = [c for c in listed if c not in mine and c.visibility != Visibility.PUBLIC]
+        listed, edited_ids = list(Collection.objects.public().order_by("title", "key")), set()
+    mine = [c for c in listed if user.is_authenticated and c.owner_id == user.pk]
+    edited = [c for c in listed if c.pk in edited_ids and c not in mine]
     public = [c for c in listed if c not in mine and c not in edited]
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "authoring/collections.html",
