@@ -438,6 +438,26 @@ def test_editing_a_fact_keeps_its_key_and_its_card_keys(alice, bob, anna, book):
 
 
 @pytest.mark.django_db
+def test_an_edit_keeps_the_fields_the_form_does_not_show_and_clears_what_it_blanks(alice, anna, book):
+    pavel, _ = fact_author(collection=book, by=alice, kind="person",
+                           fields={"name": "Pavel Novak", "description": "Czech actor who co-founded a theatre."},
+                           citations=[{"source": "a-novel", "quote": "Anna Karlova and Pavel Novak founded"}])
+    work, _ = fact_author(collection=book, by=alice, kind="work",
+                          fields={"title": "The Glass River", "kind": "novel", "author": "anna-karlova",
+                                  "coauthors": [["pavel-novak"]], "dispute_note": "Dated 1931 by the novel.",
+                                  "pages": 212},
+                          citations=[{"source": "a-novel", "quote": "She wrote “The Glass River” in March 1931."}])
+    response = client_for(alice).post(f"/collections/readings/work/{work.key}/", {
+        "title": "The Glass River", "kind": "novel", "author": "", "year": "1931", "description": "",
+        "aliases": "", "weight": "context", "cite-TOTAL_FORMS": "1", "cite-INITIAL_FORMS": "1",
+        "cite-0-source": "a-novel", "cite-0-quote": "She wrote “The Glass River” in March 1931.", "save": "1"})
+    assert response.status_code == 302
+    work.refresh_from_db()
+    assert (work.year, work.author, work.dispute_note, work.pages) == (1931, None, "Dated 1931 by the novel.", 212)
+    assert [p.key for p in work.coauthors.all()] == ["pavel-novak"]
+
+
+@pytest.mark.django_db
 def test_an_edit_that_fails_names_the_field_and_changes_nothing(alice, anna, book):
     response = client_for(alice).post("/collections/readings/person/anna-karlova/", {
         **PERSON, "cite-INITIAL_FORMS": "1", "cite-0-quote": "not in the text", "save": "1"})

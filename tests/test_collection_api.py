@@ -259,3 +259,22 @@ def test_a_leaving_owners_collections_go_to_the_earliest_editor_or_with_them_if_
     assert public.owner is None and not public.can_edit(bob) and not public.can_edit(charlie)
     assert Person.objects.filter(collection=public).count() == 1
     assert deleted["facts.Collection"] == 1 and deleted["facts.Person"] == 1
+
+
+@pytest.mark.django_db
+def test_a_deleted_collections_key_still_in_a_users_choice_is_never_given_to_a_new_one(alice_api, bob_api, bob):
+    key = alice_api.post("/api/collections/", {"title": "Short stories", "visibility": "unlisted"},
+                         format="json").json()["key"]
+    assert bob_api.patch("/api/settings/", {"collections": [key]}, format="json").status_code == 200
+    assert alice_api.delete(f"/api/collections/{key}/").status_code == 204  # bob never studied it: no 409
+    again = alice_api.post("/api/collections/", {"title": "Short stories", "visibility": "public"}, format="json")
+    assert (key, again.json()["key"]) == ("short-stories", "short-stories-2")
+    bob.study_settings.refresh_from_db()
+    assert bob.study_settings.collections == ["short-stories"]  # his choice now names no collection: studies nothing new
+
+
+@pytest.mark.django_db
+def test_a_source_titled_new_does_not_take_the_add_a_source_pages_address(alice_api, readings):
+    response = alice_api.post(f"/api/collections/{readings}/sources/", {"title": "New", "text": "Some text."},
+                              format="json")
+    assert (response.status_code, response.json()["key"]) == (201, "new-2")

@@ -169,8 +169,8 @@ class WorkForm(FactForm):
         data = self.cleaned_data
         fields = {"title": data["title"], "kind": data["kind"], "year": data.get("year"),
                   "description": data.get("description", ""), **super().fixture_fields()}
-        if data.get("author"):
-            fields["author"] = [data["author"]]
+        # Always given, None when blank, so an edit that clears the author clears it.
+        fields["author"] = [data["author"]] if data.get("author") else None
         return fields
 
     @staticmethod
@@ -203,8 +203,7 @@ class EventForm(FactForm):
                   "description": data["description"], **super().fixture_fields(),
                   "people": [[key] for key in data.get("people", [])],
                   "works": [[key] for key in data.get("works", [])]}
-        if data.get("end"):
-            fields["end"] = data["end"].isoformat()
+        fields["end"] = data["end"].isoformat() if data.get("end") else None  # None clears a span on edit
         return fields
 
     @staticmethod

@@ -49,6 +49,7 @@ from studyapp.facts.services import (
     collection_editor_add,
     collection_editor_remove,
     collection_update,
+    fact_values,
     source_create,
 )
 
@@ -381,6 +382,10 @@ def _preview_or_save(request, collection, kind, form, formset, *, key=None):
     """"Preview cards" (fact_preview, nothing kept) or "Save" (fact_author / fact_edit): the preview, or the
     saved fact, or None when the service refused it (its error then sits on the form)."""
     fields, citations = form.fixture_fields(), formset.citations()
+    if key is not None:
+        # The form shows only some columns (not dispute_note, topic, pages or coauthors): an edit keeps the rest as
+        # stored, since fact_edit replaces every field and would reset those to the fixtures' defaults.
+        fields = {**fact_values(FACT_MODELS[kind].objects.get(collection=collection, key=key))[0], **fields}
     args = {"collection": collection, "by": request.user, "kind": kind, "fields": fields, "citations": citations}
     try:
         if "preview" in request.POST:

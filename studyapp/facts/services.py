@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from studyapp.accounts.models import StudySettings
 from studyapp.facts.loading import FixtureError, quote_occurs, read_files, validate
 from studyapp.facts.models import (
     COLLECTION_KEY,
@@ -249,6 +250,11 @@ def _free_key(title: str) -> str:
     if not COLLECTION_KEY.match(base):
         base = f"c-{base}"[:50]
     taken = set(Collection.objects.filter(key__startswith=base).values_list("key", flat=True)) | {SERGE}
+    # Nor the key of a deleted collection a user still has in their chosen list: they chose that collection, and
+    # a new one under its key must not slip into their studies. (JSON "contains" is not on SQLite: the quoted
+    # prefix narrows the rows, the lists themselves decide.)
+    for chosen in StudySettings.objects.filter(collections__icontains=f'"{base}').values_list("collections", flat=True):
+        taken.update(key for key in chosen if key.startswith(base))
     key, n = base, 1
     while key in taken:
         n += 1
@@ -390,6 +396,8 @@ class InvalidFact(ValueError):
 
 # Never a fact's key: /api/collections/<key>/people/preview/ is the card preview, not a person.
 RESERVED_FACT_KEYS = {"preview"}
+# Never a source's key: /collections/<key>/sources/new/ is the page that adds a source, not a source's reader.
+RESERVED_SOURCE_KEYS = {"new"}
 
 
 def _free_row_key(model, collection, base: str, limit: int) -> str:
@@ -398,8 +406,7 @@ def _free_row_key(model, collection, base: str, limit: int) -> str:
     # A numbered key may cut the base short (base[:78] + "-2"): look up by the shortest prefix a key can have.
     stem = base[:limit - 12]
     taken = set(model.objects.filter(collection=collection, key__startswith=stem).values_list("key", flat=True))
-    if model is not Source:
-        taken |= RESERVED_FACT_KEYS
+    taken |= RESERVED_SOURCE_KEYS if model is Source else RESERVED_FACT_KEYS
     key, n = base, 1
     while key in taken:
         n += 1
