@@ -270,7 +270,7 @@ def test_a_deleted_collections_key_still_in_a_users_choice_is_never_given_to_a_n
     again = alice_api.post("/api/collections/", {"title": "Short stories", "visibility": "public"}, format="json")
     assert (key, again.json()["key"]) == ("short-stories", "short-stories-2")
     bob.study_settings.refresh_from_db()
-    assert bob.study_settings.collections == ["short-stories"]  # his choice now names no collection: studies nothing new
+    assert bob.study_settings.collections == ["short-stories"]  # his choice names no collection now
 
 
 @pytest.mark.django_db
