@@ -641,3 +641,52 @@ def test_the_list_puts_own_edited_and_public_collections_apart(alice, bob, charl
         [], ["public-edited-by-bob", "readings"], ["charlies-public-one", "serge"]]
     mine = client_for(alice).get("/collections/").context["mine"]
     assert [c.key for c in mine] == ["readings"]
+
+
+# --- handing over and deleting a collection --------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_owner_hands_the_collection_to_an_editor_and_only_the_owner_may(alice, bob, charlie, book):
+    assert client_for(bob).post("/collections/readings/owner/", {"username": "bob"}).status_code == 403
+    assert client_for(alice).post("/collections/readings/owner/", {"username": "charlie"}).status_code == 302
+    book.refresh_from_db()
+    assert book.owner == alice  # charlie edits nothing here: refused with a message, nothing changed
+    response = client_for(alice).post("/collections/readings/owner/", {"username": "bob"})
+    assert (response.status_code, response["Location"]) == (302, "/collections/readings/")
+    book.refresh_from_db()
+    assert (book.owner, [e.username for e in book.editors.all()]) == (bob, ["alice"])
+    assert client_for(charlie).post("/collections/readings/owner/", {"username": "alice"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_owner_deletes_a_collection_after_a_confirmation_that_counts_what_goes(alice, bob, anna, book):
+    assert client_for(bob).get("/collections/readings/delete/").status_code == 403  # an editor
+    page = client_for(alice).get("/collections/readings/delete/")
+    assert page.status_code == 200
+    assert " ".join(page.content.decode().split()).count(
+        "Its 1 source, 1 fact and 2 cards go with it") == 1
+    assert Collection.objects.filter(key="readings").exists()  # a GET deletes nothing
+    response = client_for(alice).post("/collections/readings/delete/")
+    assert (response.status_code, response["Location"]) == (302, "/collections/")
+    assert not Collection.objects.filter(key="readings").exists()
+    assert (Source.objects.filter(collection_id=book.pk).count(), Card.objects.filter(collection_id=book.pk).count()) \
+        == (0, 0)
+
+
+@pytest.mark.django_db
+def test_a_shared_collection_other_learners_studied_is_not_deleted_and_the_page_says_why(alice, charlie, anna, book):
+    import datetime as dt
+    import uuid
+
+    from studyapp.study.services import review_submit
+
+    client_for(alice).post("/collections/readings/visibility/", {"visibility": "unlisted"})
+    card = Card.objects.get(key="readings/person:anna-karlova:person_who")
+    review_submit(user=charlie, card=card, rating=3, now=dt.datetime(2026, 3, 10, tzinfo=dt.UTC),
+                  review_id=uuid.uuid4())
+    before = counts()
+    response = client_for(alice).post("/collections/readings/delete/")
+    assert response.status_code == 409
+    assert response.context["error"] == ("1 other learner has studied its cards: make it private first "
+                                         "(they then lose it), then delete it")
+    assert counts() == before

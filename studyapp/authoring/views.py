@@ -41,13 +41,16 @@ from studyapp.facts.loading import MAX_QUOTE_CHARS, MAX_QUOTE_WORDS
 from studyapp.facts.models import Citation, Collection, Event, Person, Source, Visibility, Work
 from studyapp.facts.selectors import collection_for
 from studyapp.facts.services import (
+    CollectionInUse,
     FactInUse,
     FactNotFound,
     InvalidFact,
     NotAllowed,
     collection_create,
+    collection_delete,
     collection_editor_add,
     collection_editor_remove,
+    collection_transfer,
     collection_update,
     fact_values,
     source_create,
@@ -223,6 +226,50 @@ def collection_editor(request, key):
         return redirect("authoring:collection", key=key)
     return render(request, "authoring/collection.html", _overview(request, collection, editor_form=form),
                   status=400)
+
+
+def _owned(request, key) -> Collection:
+    """The collection if the signed-in user owns it: 404 if they may not see it, 403 if they only see or edit it."""
+    collection = collection_for(request.user, key)
+    if collection.owner_id is None or collection.owner_id != request.user.pk:
+        raise PermissionDenied("only the collection's owner does this")
+    return collection
+
+
+@login_required
+@require_POST
+def collection_owner(request, key):
+    """The owner hands the collection to one of its editors (and stays on as an editor)."""
+    collection = _owned(request, key)
+    heir = collection.editors.filter(username=request.POST.get("username", "")).first()
+    if heir is None:
+        messages.error(request, "Choose one of the collection's editors as its new owner.")
+        return redirect("authoring:collection", key=key)
+    collection_transfer(collection=collection, by=request.user, owner=heir)
+    messages.success(request, f"{heir.username} now owns this collection; you edit it.")
+    return redirect("authoring:collection", key=key)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collection_remove(request, key):
+    """Delete the collection, after a confirmation that says what goes with it; refused (409) while it is shared
+    and other learners have studied it (facts.services.collection_delete says why)."""
+    collection = _owned(request, key)
+    error = ""
+    if request.method == "POST":
+        try:
+            collection_delete(collection=collection, by=request.user)
+        except CollectionInUse as in_use:
+            error = str(in_use)
+        else:
+            messages.success(request, f"The collection “{collection.title}” was deleted.")
+            return redirect("authoring:collections")
+    context = {"collection": collection, "error": error,
+               "sources": Source.objects.filter(collection=collection).count(),
+               "facts": sum(model.objects.filter(collection=collection).count() for model in FACT_MODELS.values()),
+               "cards": Card.objects.filter(collection=collection).count()}
+    return render(request, "authoring/collection_remove.html", context, status=409 if error else 200)
 
 
 # --- sources ---------------------------------------------------------------------------------------------------

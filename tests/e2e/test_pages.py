@@ -163,7 +163,7 @@ def _authoring_pages(username):
     return ["/collections/", base, f"{base}sources/new/", f"{base}sources/chapter-one/", f"{base}new/person/",
             f"{base}new/work/", f"{base}new/event/", f"{base}person/anna-karlova/", f"{base}work/the-glass-river/",
             f"{base}event/1936-a-theatre-is-founded-in-brno/", f"{base}person/anna-karlova/remove/",
-            f"{base}person/anna-karlova/history/", f"{base}sources/chapter-one/edit/"]
+            f"{base}person/anna-karlova/history/", f"{base}sources/chapter-one/edit/", f"{base}delete/"]
 
 
 @pytest.mark.parametrize("size", SIZES)
