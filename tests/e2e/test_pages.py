@@ -163,7 +163,12 @@ def _authoring_pages(username):
     return ["/collections/", base, f"{base}sources/new/", f"{base}sources/chapter-one/", f"{base}new/person/",
             f"{base}new/work/", f"{base}new/event/", f"{base}person/anna-karlova/", f"{base}work/the-glass-river/",
             f"{base}event/1936-a-theatre-is-founded-in-brno/", f"{base}person/anna-karlova/remove/",
-            f"{base}person/anna-karlova/history/", f"{base}sources/chapter-one/edit/", f"{base}delete/"]
+            f"{base}person/anna-karlova/history/", f"{base}sources/chapter-one/edit/", f"{base}delete/",
+            # The collection's own explore, study and stats pages.
+            *[f"{path}?collection=reading-group" for path in (
+                "/timeline/", "/people/", "/people/anna-karlova/", "/works/", "/works/the-glass-river/",
+                "/events/1936-a-theatre-is-founded-in-brno/", "/sources/", "/sources/chapter-one/", "/periods/1930s/",
+                "/search/", "/study/", "/stats/", "/quiz/", "/export/")]]
 
 
 @pytest.mark.parametrize("size", SIZES)
