@@ -32,6 +32,7 @@ class Mastery:
     studied: int = 0
     not_studied: int = 0
     recall_sum: float = 0.0  # kept as a sum so groups combine exactly
+    learning: int = 0  # of the studied cards, those still in (re)learning steps: counted as 0 % recall
 
     @property
     def total(self) -> int:
@@ -56,7 +57,7 @@ class Mastery:
 
     def __add__(self, other):
         return Mastery(self.studied + other.studied, self.not_studied + other.not_studied,
-                       self.recall_sum + other.recall_sum)
+                       self.recall_sum + other.recall_sum, self.learning + other.learning)
 
     def describe(self) -> str:
         if not self.total:
@@ -64,6 +65,8 @@ class Mastery:
         if not self.studied:
             return f"not studied yet ({self.not_studied} card{'s' if self.not_studied != 1 else ''})"
         text = f"you recall about {self.percent}% of {self.studied} studied card{'s' if self.studied != 1 else ''}"
+        if self.learning:  # else a card just answered Good reads as "0 %" with no reason given
+            text += f" ({self.learning} still in learning steps, counted as not learned yet)"
         return text + (f"; {self.not_studied} not studied yet" if self.not_studied else "")
 
 
@@ -85,7 +88,7 @@ def summarise(cards: Iterable[tuple[int, str]], snapshots: dict[int, scheduling.
         elif snapshot.state != scheduling.fsrs.State.Review:
             # Still in (re)learning steps: just answered, so FSRS's recall "now" is 100 %, even after Again.
             # Not learned yet is what the learner needs to see.
-            part = Mastery(studied=1, recall_sum=0.0)
+            part = Mastery(studied=1, recall_sum=0.0, learning=1)
         else:
             part = Mastery(studied=1, recall_sum=scheduling.retrievability(
                 snapshot, now=now, desired_retention=desired_retention, days=days, parameters=parameters))
