@@ -314,3 +314,11 @@ def test_a_source_is_removed_only_when_nothing_cites_it(book, alice):
     assert counts() == before
     source_remove(collection=book, by=alice, key=other.key)
     assert list(Source.objects.filter(collection=book).values_list("key", flat=True)) == ["a-novel"]
+
+
+@pytest.mark.django_db
+def test_another_collections_cards_carry_no_serge_period_topics(book, alice):
+    fact_author(collection=book, by=alice, kind="event", fields=EVENT, citations=[{"source": "a-novel",
+                                                                                    "quote": FOUNDED}], now=NOW)
+    # 1936 is in the Serge base's "1936-1947" period; this collection's cards have no periods at all.
+    assert {tuple(topics) for topics in Card.objects.filter(collection=book).values_list("topics", flat=True)} == {()}
