@@ -291,9 +291,9 @@ def test_the_reader_shows_each_paragraph_verbatim_with_its_offset_in_the_stored_
 def test_the_reader_offers_suggestions_and_an_accepted_one_opens_its_form_filled_in(alice, book):
     client = client_for(alice)
     suggestions = client.get("/collections/readings/sources/a-novel/").context["suggestions"]
-    found = [(s.kind, s.text) for s, _ in suggestions]
+    found = [(s.kind, s.text) for s, _, _ in suggestions]
     assert ("event", "1901") in found and ("person", "Anna Karlova") in found and ("work", "The Glass River") in found
-    event = next(s for s, _ in suggestions if s.text == "March 1931")
+    event = next(s for s, _, _ in suggestions if s.text == "March 1931")
     page = client.get("/collections/readings/new/event/", {
         "source": "a-novel", "quote": event.quote, "when": "March 1931", "date": event.when.date,
         "precision": event.when.precision})
@@ -306,13 +306,13 @@ def test_the_reader_offers_suggestions_and_an_accepted_one_opens_its_form_filled
 @pytest.mark.django_db
 def test_a_dismissed_suggestion_is_not_shown_again_to_any_editor(alice, bob, book):
     first = client_for(alice).get("/collections/readings/sources/a-novel/").context["suggestions"]
-    pavel = next(s for s, _ in first if s.text == "Pavel Novak")
+    pavel = next(s for s, _, _ in first if s.text == "Pavel Novak")
     response = client_for(bob).post("/collections/readings/sources/a-novel/dismiss/",
                                     {"kind": "person", "text": "Pavel Novak", "quote": pavel.quote})
     assert response.status_code == 302
     assert response["Location"] == "/collections/readings/sources/a-novel/#suggestions"
     after = client_for(alice).get("/collections/readings/sources/a-novel/").context["suggestions"]
-    assert [s.text for s, _ in after] == [s.text for s, _ in first if s.text != "Pavel Novak"]
+    assert [s.text for s, _, _ in after] == [s.text for s, _, _ in first if s.text != "Pavel Novak"]
     row = DismissedSuggestion.objects.get()
     assert (row.kind, row.text, row.dismissed_by) == ("person", "Pavel Novak", bob)
 
@@ -320,7 +320,7 @@ def test_a_dismissed_suggestion_is_not_shown_again_to_any_editor(alice, bob, boo
 @pytest.mark.django_db
 def test_a_known_person_is_suggested_as_a_quote_for_that_person(alice, anna, book):
     suggestions = client_for(alice).get("/collections/readings/sources/a-novel/").context["suggestions"]
-    assert [(s.text, key) for s, key in suggestions if s.kind == "person"][0] == ("Anna Karlova", "anna-karlova")
+    assert [(s.text, key) for s, key, _ in suggestions if s.kind == "person"][0] == ("Anna Karlova", "anna-karlova")
 
 
 @pytest.mark.django_db
@@ -417,10 +417,18 @@ def test_preview_names_a_rule_the_fact_breaks_and_save_is_still_the_editors_choi
                                       {**EVENT, "description": description, "preview": "1"})
     assert response.status_code == 200
     assert response.context["preview"].violations == [
-        {"card": "", "rule": "leak", "message": f"the description states a year: {description!r}"},
+        {"card": "", "rule": "leak", "message": f"the description states a year: {description!r}",
+         "text": "The description states a year, so the card asking when it happened gives its own answer away. "
+                 "Take the year out of the description."},
         {"card": "readings/event:1936-in-1936-anna-karlova-and-pavel-novak-found-a-theatre:event_when",
-         "rule": "leak", "message": "the prompt states an accepted answer: 1936, the year(s) 1936"}]
-    assert "Card rules it breaks" in response.content.decode()
+         "rule": "leak", "message": "the prompt states an accepted answer: 1936, the year(s) 1936",
+         "text": "This card's prompt contains its own answer (“1936”). Reword the description so it does not "
+                 "contain “1936”, or accept it."}]
+    page = response.content.decode()
+    assert "Card rules it breaks" in page
+    assert ('<li data-rule="leak">The description states a year, so the card asking when it happened gives its own '
+            'answer away. Take the year out of the description.</li>') in page
+    assert "the prompt states an accepted answer" not in page
     assert Event.objects.count() == 0
 
 
@@ -603,8 +611,8 @@ def test_an_editor_changes_the_title_and_description_and_a_blank_title_is_refuse
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("extra", "errors"), [
-    ({"end": "1935-01-01"}, {"end": ["a span must end after it starts"]}),
-    ({"date": "1936-03-05"}, {"date": ["a year must start on YYYY-01-01"]}),
+    ({"end": "1935-01-01"}, {"end": ["The end of a span comes after its start."]}),
+    ({"date": "1936-03-05"}, {"date": ["For a year, the date is its first day (YYYY-01-01): 1936-01-01 here."]}),
 ])
 def test_a_rule_of_the_fact_base_is_shown_on_the_field_it_names(alice, book, extra, errors):
     response = client_for(alice).post("/collections/readings/new/event/", {**EVENT, **extra, "save": "1"})

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from studyapp.accounts.forms import DeleteAccountForm, SignupForm, StudySettingsForm
@@ -22,9 +23,18 @@ from studyapp.accounts.throttles import PASSWORD_CHECK, SIGNUP, throttle_posts
 
 @throttle_posts(SIGNUP)
 @require_http_methods(["GET", "POST"])
+def _safe_next(request) -> str:
+    """The page to go back to after sign-up (?next= or the form's next), if it is one of this site's; else ""."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                              require_https=request.is_secure())
+    return target if target and allowed else ""
+
+
 def signup(request):
+    after = _safe_next(request)
     if request.user.is_authenticated:
-        return redirect("study")
+        return redirect(after or "study")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = user_signup(
@@ -38,8 +48,11 @@ def signup(request):
             "Welcome, {}! Here is your first card: think of the answer, show it, then say how well you knew it. "
             "Your study day follows the time zone {} (<a href=\"{}\">change it in Settings</a>).",
             user.username, settings_for(user).timezone, reverse("study-settings")))
-        return redirect("study")
-    return render(request, "registration/signup.html", {"form": form})
+        messages.info(request, format_html(
+            "Teaching or reading with others? <a href=\"{}\">Build your own collection from your texts</a>.",
+            reverse("authoring:collections")))
+        return redirect(after or "study")
+    return render(request, "registration/signup.html", {"form": form, "next": after})
 
 
 class LogoutView(auth_views.LogoutView):

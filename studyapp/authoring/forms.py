@@ -3,15 +3,18 @@ each kind with its citations. Forms check the shape of the input and give it to 
 (`fixtures/<collection>/*.json`: a work's author as ["key"], an event's people as [["key"], ...], dates in ISO);
 the rules of a fact (verbatim quotes, dates, references) are the loader's, applied by the services on save."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth import get_user_model
 
+from studyapp.authoring.suggestions import DATE, dates, when_of
 from studyapp.authoring.text import SourceFormat, SourceTextError, format_for, source_text
 from studyapp.facts.loading import MAX_QUOTE_CHARS, MAX_QUOTE_WORDS
 from studyapp.facts.models import Event, Person, Precision, Visibility, Weight, Work, WorkKind
 
-VISIBILITY_HELP = ("Private: you and your editors only. Unlisted: anyone signed in who has its link can study it. "
-                   "Public: listed for everyone.")
+VISIBILITY_HELP = ("Private: you and your editors only. Unlisted: not listed anywhere, but anyone who has its link "
+                   "can read it, signed in or not, and study it once signed in. Public: listed for everyone.")
 
 
 class CollectionForm(forms.Form):
@@ -105,6 +108,91 @@ class SourceEditForm(SourceForm):
         return {**values, "text": data["text"]} if "text" in data else values
 
 
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+
+
+def when_text(date: dt.date, precision: str, end: dt.date | None = None) -> str:
+    """A date as it reads at its precision (1840, March 1840, 3 March 1840, the 1840s), a span as "1889 to 1891"."""
+    def one(day, precision):
+        if precision == "decade":
+            return f"the {day.year}s"
+        if precision == "year":
+            return str(day.year)
+        if precision == "month":
+            return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+        return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+    if end is None:
+        return one(date, precision)
+    return f"{one(date, precision)} to {one(end, 'year' if precision in ('year', 'decade') else precision)}"
+
+
+def date_from_text(text: str):
+    """The date (When of authoring.suggestions) that a "when" text states on its own, e.g. "1840", "March 1894",
+    "1889 to 1891"; None when it is not just one date."""
+    match = DATE.fullmatch(text.strip())
+    return when_of(match) if match else None
+
+
+def first_date(quote: str):
+    """(words, When) of the first date in a quote (the reader's date finder), or None."""
+    for _, start, end, _, when in dates(quote):
+        return quote[start:end], when
+    return None
+
+
+FIRST_DAY = {"year": "YYYY-01-01", "decade": "YYY0-01-01", "month": "YYYY-MM-01"}
+
+
+def complete_date(form, *, when_field, date_field, precision_field, end_field, default_precision):
+    """Fill in what an event's date leaves out, from what it gives: a missing date from "when" (when "1840" and
+    precision year: 1840-01-01), a missing "when" from the date, a missing precision from "when" or else
+    `default_precision` (a dispute's "(same)": the fact's own). What cannot be worked out, or does not agree, is
+    an error in plain words on its field. Returns (when, date, precision, end), or None when nothing is given."""
+    data = form.cleaned_data
+    when, date = (data.get(when_field) or "").strip(), data.get(date_field)
+    precision, end = data.get(precision_field) or "", data.get(end_field)
+    if not when and not date:
+        if data.get(precision_field) or end:
+            form.add_error(when_field, "Give the date this source states (for example 1840), or leave the date "
+                                       "fields empty.")
+        return None
+    read = date_from_text(when) if when else None
+    if read is not None and not precision:
+        precision = read.precision
+    precision = precision or default_precision or "year"
+    if date is None:
+        if read is None:
+            form.add_error(date_field, f"The date could not be read from “{when}”: give its first day as "
+                                       f"YYYY-MM-DD (for example 1840-01-01).")
+            return None
+        date = dt.date.fromisoformat(read.date)
+        if read.precision != precision:
+            date = _first_day(date, precision)
+        if end is None and read.end:
+            end = dt.date.fromisoformat(read.end)
+    if precision in FIRST_DAY and date != _first_day(date, precision):
+        form.add_error(date_field, f"For a {precision}, the date is its first day ({FIRST_DAY[precision]}): "
+                                   f"{_first_day(date, precision).isoformat()} here.")
+        return None
+    if end is not None and end <= date:
+        form.add_error(end_field, "The end of a span comes after its start.")
+        return None
+    if not when:
+        when = when_text(date, precision, end)
+    return when, date, precision, end
+
+
+def _first_day(date, precision):
+    if precision == "decade":
+        return dt.date(date.year // 10 * 10, 1, 1)
+    if precision == "year":
+        return dt.date(date.year, 1, 1)
+    if precision == "month":
+        return dt.date(date.year, date.month, 1)
+    return date
+
+
 def _lines(value) -> list[str]:
     return [line.strip() for line in value.splitlines() if line.strip()]
 
@@ -180,8 +268,10 @@ class WorkForm(FactForm):
 
 
 class EventForm(FactForm):
-    when = forms.CharField(max_length=100, help_text="As it is shown: 1917, March 1921, the 1930s.")
-    date = forms.DateField(help_text="Its first day, YYYY-MM-DD: YYYY-01-01 for a year, YYYY-MM-01 for a month.")
+    when = forms.CharField(max_length=100, required=False,
+                           help_text="As it is shown: 1917, March 1921, 1889 to 1891, the 1930s.")
+    date = forms.DateField(required=False, help_text="Its first day, YYYY-MM-DD: YYYY-01-01 for a year, YYYY-MM-01 "
+                                                     "for a month. Worked out from “When” if left empty.")
     precision = forms.ChoiceField(choices=Precision.choices, initial=Precision.YEAR)
     end = forms.DateField(required=False, help_text="A span's last day, YYYY-MM-DD (1933–1936 ends 1936-12-31).")
     description = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
@@ -196,6 +286,25 @@ class EventForm(FactForm):
         super().__init__(*args, **kwargs)
         self.fields["people"].choices = list(people)
         self.fields["works"].choices = list(works)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("when") or "").strip() and data.get("date") is None:
+            if "when" not in self.errors:
+                self.add_error("when", "Give the date, as it reads (for example 1838 or March 1894).")
+            return data
+        if self.errors.keys() & {"when", "date", "precision", "end"}:
+            return data
+        # The precision is always given here (a select): what "When" reads as wins only when the date is left out.
+        given = data.get("precision") if data.get("date") is not None else ""
+        data_precision = data.get("precision")
+        data["precision"] = given
+        done = complete_date(self, when_field="when", date_field="date", precision_field="precision",
+                             end_field="end", default_precision=data_precision)
+        data["precision"] = data_precision
+        if done is not None:
+            data["when"], data["date"], data["precision"], data["end"] = done
+        return data
 
     def fixture_fields(self):
         data = self.cleaned_data
@@ -246,9 +355,26 @@ class CitationForm(forms.Form):
                             help_text="Exactly as in the source (checked on save).")
     kind = "person"  # set per fact kind by citation_form
 
-    def __init__(self, *args, sources=(), **kwargs):
+    def __init__(self, *args, sources=(), fact_precision="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].choices = list(sources)
+        self.fact_precision = fact_precision
+        for name, hint in (("claim_when", "As it reads in this source: 1840, March 1840."),
+                           ("claim_date", "YYYY-MM-DD; worked out from “When” if left empty."),
+                           ("claim_precision", "“(same)”: read from “When”, else the fact's own."),
+                           ("claim_end", "A span's last day, YYYY-MM-DD.")):
+            if name in self.fields:
+                self.fields[name].help_text = hint
+
+    def clean(self):
+        data = super().clean()
+        if "claim_date" in self.fields and not (self.errors.keys() & {"claim_when", "claim_date", "claim_end"}):
+            done = complete_date(self, when_field="claim_when", date_field="claim_date",
+                                 precision_field="claim_precision", end_field="claim_end",
+                                 default_precision=self.fact_precision)
+            if done is not None:
+                data["claim_when"], data["claim_date"], data["claim_precision"], data["claim_end"] = done
+        return data
 
     def has_changed(self):
         # An extra, blank citation keeps its source select on the first source: that alone is no citation.
@@ -291,12 +417,13 @@ def citation_form(kind: str) -> type[CitationForm]:
 
 
 class BaseCitations(forms.BaseFormSet):
-    def __init__(self, *args, sources=(), **kwargs):
+    def __init__(self, *args, sources=(), fact_precision="", **kwargs):
         self.sources = sources
+        self.fact_precision = fact_precision
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "sources": self.sources}
+        return {**super().get_form_kwargs(index), "sources": self.sources, "fact_precision": self.fact_precision}
 
     @property
     def empty_form(self):

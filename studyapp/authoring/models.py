@@ -26,6 +26,11 @@ class DismissedSuggestionQuerySet(models.QuerySet):
                                     defaults={"kind": kind, "text": text[:300], "dismissed_by": by})
         return row
 
+    def restore(self, *, source, kind: str, text: str, quote: str) -> bool:
+        """Undo a dismissal (the caller has checked the user edits the collection): whether one was removed."""
+        removed, _ = self.filter(source=source, key=DismissedSuggestion.key_of(kind, text, quote)).delete()
+        return bool(removed)
+
 
 class DismissedSuggestion(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="dismissed_suggestions")

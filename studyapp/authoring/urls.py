@@ -28,6 +28,8 @@ urlpatterns = [
     path("collections/<slug:key>/editors/", views.collection_editor, name="editors"),
     path("collections/<slug:key>/editors/<str:username>/remove/", views.collection_editor_leave,
          name="editor-remove"),
+    path("collections/<slug:key>/study/", views.collection_study, name="study"),
+    path("collections/<slug:key>/sources/<str:source>/dismiss/undo/", views.suggestion_undismiss, name="undismiss"),
     path("collections/<slug:key>/owner/", views.collection_owner, name="owner"),
     path("collections/<slug:key>/delete/", views.collection_remove, name="delete"),
     path("collections/<slug:key>/quote/", views.quote_to_fact, name="quote"),

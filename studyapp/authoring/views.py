@@ -7,12 +7,13 @@ facts.selectors.collection_for's: a collection the user may not see is 404 (priv
 editors); one they may see but not change is 403 for every write; writing needs a signed-in user.
 """
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.db.models.functions import Length
 from django.http import Http404
@@ -20,6 +21,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from studyapp.accounts.models import settings_for
+from studyapp.accounts.services import settings_update
 from studyapp.authoring import services
 from studyapp.authoring.forms import (
     FACT_FORMS,
@@ -33,6 +36,8 @@ from studyapp.authoring.forms import (
     citation_form,
     citation_formset,
     claim_initial,
+    first_date,
+    when_text,
 )
 from studyapp.authoring.models import DismissedSuggestion
 from studyapp.authoring.suggestions import suggest
@@ -55,6 +60,7 @@ from studyapp.facts.services import (
     fact_values,
     source_create,
 )
+from studyapp.text import fold
 
 
 @dataclass(frozen=True)
@@ -124,9 +130,12 @@ def collection_list(request):
     mine = [c for c in listed if user.is_authenticated and c.owner_id == user.pk]
     edited = [c for c in listed if c.pk in edited_ids and c not in mine]
     public = [c for c in listed if c not in mine and c not in edited]
+    chosen = settings_for(user).collections if user.is_authenticated else []
+    studied = list(Collection.objects.studied_by(user, chosen).order_by("title", "key")) if chosen else []
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "authoring/collections.html",
-                  {"form": form, "mine": mine, "edited": edited, "public": public}, status=status)
+                  {"form": form, "mine": mine, "edited": edited, "public": public, "studied": studied,
+                   "chose": bool(chosen)}, status=status)
 
 
 def _overview(request, collection, **forms):
@@ -143,7 +152,11 @@ def _overview(request, collection, **forms):
     can_edit = request.user.is_authenticated and (
         collection.owner_id == request.user.pk or any(e.pk == request.user.pk for e in editors))
     is_owner = request.user.is_authenticated and collection.owner_id == request.user.pk
+    studies = None  # None: no button (a visitor, an editor, a private collection); else whether they study it
+    if request.user.is_authenticated and not can_edit and collection.visibility != Visibility.PRIVATE:
+        studies = _studies(request.user, collection)
     return {
+        "studies": studies,
         "collection": collection, "editors": editors, "can_edit": can_edit, "is_owner": is_owner,
         "sources": Source.objects.filter(collection=collection).defer("text").annotate(characters=Length("text"))
         .order_by("title", "key"),
@@ -156,6 +169,47 @@ def _overview(request, collection, **forms):
         "details_form": forms.get("details_form")
         or DetailsForm(initial={"title": collection.title, "description": collection.description}),
     }
+
+
+def _studies(user, collection) -> bool:
+    """Whether the user studies the collection: it is one of their chosen ones, or they chose none and it is
+    public (an empty choice means every public collection)."""
+    chosen = settings_for(user).collections
+    return collection.key in chosen if chosen else collection.visibility == Visibility.PUBLIC
+
+
+@login_required
+@require_POST
+def collection_study(request, key):
+    """"Add to my studies" / "Remove from my studies": the user's chosen collections (accounts.services
+    .settings_update, the one write). An empty choice means every public collection, so adding to it keeps those
+    (their keys, then this one); removing the last chosen one leaves the public ones other than it, named, never
+    an empty choice that would bring it back; with nothing else to study it is refused."""
+    collection = get_object_or_404(Collection.objects.studyable_by(request.user), key=key)
+    chosen = list(settings_for(request.user).collections)
+    public = list(Collection.objects.public().order_by("title", "key").values_list("key", flat=True))
+    if request.POST.get("study") == "add":
+        keys = chosen or public
+        keys = keys if key in keys else [*keys, key]
+        done = f"“{collection.title}” is now one of the collections you study."
+    else:
+        keys = [k for k in (chosen or public) if k != key]
+        done = f"You no longer study “{collection.title}”."
+        if not keys and chosen:  # it was the only one chosen: the public ones other than it, by name
+            keys = [k for k in public if k != key]
+            names = ", ".join(Collection.objects.filter(key__in=keys).order_by("title").values_list("title", flat=True))
+            done += f" You now study the public collections: {names}." if keys else ""
+        if not keys:
+            messages.error(request, f"“{collection.title}” is the only collection you study: add another one "
+                                    f"before you remove it.")
+            return redirect("authoring:collection", key=key)
+    try:
+        settings_update(user=request.user, values={"collections": keys})
+    except ValidationError as error:
+        messages.error(request, "; ".join(m for messages_ in error.message_dict.values() for m in messages_))
+    else:
+        messages.success(request, done)
+    return redirect("authoring:collection", key=key)
 
 
 @require_safe
@@ -311,11 +365,13 @@ def source_reader(request, key, source):
     can_edit = collection.can_edit(request.user)
     context = {"collection": collection, "source": row, "paragraphs": paragraphs(row.text), "can_edit": can_edit,
                "max_chars": MAX_QUOTE_CHARS, "max_words": MAX_QUOTE_WORDS, "quote": request.GET.get("quote", "")}
+    undo = request.session.pop("undismiss", None) if can_edit and "undismiss" in request.session else None
+    context["undismiss"] = undo if undo and undo.get("source") == row.key else None
     if can_edit:
         people = list(Person.objects.filter(collection=collection).only("key", "name", "aliases").order_by("name"))
         works = list(Work.objects.filter(collection=collection).only("key", "title", "aliases").order_by("title"))
-        events = list(Event.objects.filter(collection=collection).only("key", "when", "description")
-                      .order_by("date", "key"))
+        events = list(Event.objects.filter(collection=collection)
+                      .only("key", "when", "description", "date", "precision", "end").order_by("date", "key"))
         known = {}
         for kind, facts, label in (("person", people, "name"), ("work", works, "title")):
             for fact in facts:
@@ -325,15 +381,49 @@ def source_reader(request, key, source):
         candidates = [c for c in suggest(row.text, known_people=[n for k, n in known if k == "person"],
                                          known_works=[n for k, n in known if k == "work"])
                       if DismissedSuggestion.key_of(c.kind, c.text, c.quote) not in dismissed]
+        already = _already(row, people, works, events)
         context.update({
             "existing": [(KINDS[kind], [(f"{kind}:{f.key}", fact_label(kind, f)) for f in facts])
                          for kind, facts in (("person", people), ("work", works), ("event", events))],
-            "suggestions": [(c, known.get((c.kind, c.known)) if c.known else None)
+            "suggestions": [(c, known.get((c.kind, c.known)) if c.known else None,
+                             already(c, known.get((c.kind, c.known)) if c.known else None))
                             for c in candidates[:SUGGESTIONS_SHOWN]],
             "more_suggestions": max(0, len(candidates) - SUGGESTIONS_SHOWN),
             "has_facts": bool(people or works or events),
         })
     return render(request, "authoring/reader.html", context)
+
+
+def _already(source, people, works, events):
+    """A function telling whether a suggestion is already a fact: (kind, key, label) of that fact, or None.
+
+    A known name or title whose fact already cites the suggestion's quote from this source; a new name or title
+    whose quote a fact of its kind cites and whose words its name or title shares; a date whose date, precision
+    and span an event already has. One query (this source's citations)."""
+    cited = {"person": {}, "work": {}, "event": {}}
+    for quote, person, work, event in Citation.objects.filter(source=source).values_list(
+            "quote", "person_id", "work_id", "event_id"):
+        kind, pk = ("person", person) if person else ("work", work) if work else ("event", event)
+        cited[kind].setdefault(pk, []).append(quote)
+    by_kind = {"person": [(f, f.name) for f in people], "work": [(f, f.title) for f in works]}
+    dated = {(str(e.date), e.precision, str(e.end) if e.end else None): e for e in events}
+
+    def overlaps(quotes, quote):
+        return any(q == quote or q in quote or quote in q for q in quotes)
+
+    def already(candidate, known_key):
+        if candidate.kind == "event":
+            when = candidate.when
+            event = dated.get((when.date, when.precision, when.end)) if when else None
+            return ("event", event.key, fact_label("event", event)) if event else None
+        words = set(fold(candidate.text).split())
+        for fact, label in by_kind[candidate.kind]:
+            if not overlaps(cited[candidate.kind].get(fact.pk, ()), candidate.quote):
+                continue
+            if fact.key == known_key or (not known_key and words & set(fold(" ".join([label, *fact.aliases])).split())):
+                return candidate.kind, fact.key, label
+        return None
+    return already
 
 
 @login_required
@@ -387,6 +477,19 @@ def suggestion_dismiss(request, key, source):
         messages.error(request, "That suggestion could not be dismissed: it names no kind, text and quote.")
     else:
         DismissedSuggestion.objects.dismiss(source=row, by=request.user, kind=kind, text=text, quote=quote)
+        request.session["undismiss"] = {"source": row.key, "kind": kind, "text": text, "quote": quote}
+    return redirect(f"{reverse('authoring:source', args=[key, source])}#suggestions")
+
+
+@login_required
+@require_POST
+def suggestion_undismiss(request, key, source):
+    """Undo a dismissal: the suggestion is shown again (the DismissedSuggestion row goes)."""
+    collection = _editable(request, key)
+    row = get_object_or_404(Source.objects.filter(collection=collection).defer("text"), key=source)
+    kind, text, quote = (request.POST.get(name, "") for name in ("kind", "text", "quote"))
+    if DismissedSuggestion.objects.restore(source=row, kind=kind, text=text, quote=quote):
+        messages.success(request, f"Suggestion back: {text}.")
     return redirect(f"{reverse('authoring:source', args=[key, source])}#suggestions")
 
 
@@ -412,8 +515,70 @@ def _fact_forms(request, collection, kind, *, data=None, initial=None, citations
     people, works, sources = _choices(collection)
     options = {"people": people} if kind == "work" else {"people": people, "works": works} if kind == "event" else {}
     form = FACT_FORMS[kind](data, collection=collection, initial=initial, **options)
-    formset = citation_formset(kind, extra=extra)(data, initial=citations, sources=sources, prefix="cite")
+    precision = ((data or {}).get("precision") or (initial or {}).get("precision") or "") if kind == "event" else ""
+    formset = citation_formset(kind, extra=extra)(data, initial=citations, sources=sources, prefix="cite",
+                                                  fact_precision=precision)
     return form, formset, sources
+
+
+# The cards of a fact as a writer knows them (preview: "Cards it does not make").
+CARD_NAMES = {
+    "person_who": "“Who was …?” (the name asked for the description)",
+    "person_reverse": "“Who is this?” (the description asked for the name)",
+    "work_author": "“Who wrote …?”",
+    "work_year": "“When was … published?”",
+    "work_kind": "“What kind of work is …?”",
+    "work_reverse": "The title asked from its author, kind and year",
+    "event_when": "“When did it happen?”",
+    "event_reverse": "“What happened then?” (the date asked for the event)",
+    "event_dispute": "“What do the sources say about …?”",
+    "cloze": "A quote with a word to fill in",
+}
+
+
+def _quoted(message):
+    """The first quoted words of a rule's message ('Agnes Pellow'), or ""."""
+    found = re.search(r"'([^']+)'|\"([^\"]+)\"", message)
+    return (found.group(1) or found.group(2)) if found else ""
+
+
+def rule_text(rule: str, message: str) -> str:
+    """A card rule broken, said in plain words: what it means and what to change (cards.rules' codes)."""
+    named = _quoted(message)
+    if rule == "cross_leak":
+        return (f"This card's prompt names “{named}”, which another card asks for: a learner who sees one learns the "
+                f"other's answer. Reword the description so it does not name “{named}”, or accept it.")
+    if rule == "leak" and "states a year" in message:
+        return ("The description states a year, so the card asking when it happened gives its own answer away. "
+                "Take the year out of the description.")
+    if rule == "leak" and "names the work" in message:
+        return ("The description contains the title, so the card showing the description gives the title away. "
+                "Describe the work without its title.")
+    if rule == "leak":
+        answer = message.rpartition(": ")[2].split(", ")[0]
+        return (f"This card's prompt contains its own answer (“{answer}”). Reword the description so it does not "
+                f"contain “{answer}”, or accept it.")
+    texts = {
+        "artefact": f"The name or title “{named}” has stray characters (brackets, digits or quotes). "
+                    "Write it as plain words.",
+        "meta_description": "The description says where the name appears, not who the person was. "
+                            "Say who they were: “a rockman who led the men at the quarry”.",
+        "significance": "This card belongs to a fact marked as a mention, which gets no cards. "
+                        "Mark it core or context.",
+        "shared_prompt": "Another card asks exactly the same question, so a learner cannot tell which answer is "
+                         "wanted. Make the description more specific.",
+        "no_answer": "This card has nothing to accept as its answer. Fill in the field it asks about.",
+        "unclear": "The prompt would read unclearly (a raw bracket, or “he” before anyone is named). "
+                   "Reword the text it is made from.",
+        "cloze_undetermined": "In the quote with a word to fill in, other words would fit the blank too. "
+                              "Cite a passage that pins the word down.",
+        "default_answer": "Too many cards of this kind have the same answer, so a learner could guess it. "
+                          "Add facts with other answers, or accept it.",
+        "date_precision": "The date card would accept answers more exact than the date you gave. "
+                          "Check the date and its precision.",
+        "date_period": "The date does not fit the periods the card is filed under. Check the date.",
+    }
+    return texts.get(rule, "This card breaks a card rule. Check the fact's fields, or accept it.")
 
 
 def _service_error(form, formset, error: InvalidFact):
@@ -439,6 +604,10 @@ def _preview_or_save(request, collection, kind, form, formset, *, key=None):
             preview = services.fact_preview(**args, key=key)
             for card in preview.cards:  # the names the study and card pages use
                 card["kind_label"], card["deck_label"] = CardKind(card["kind"]).label, Deck(card["deck"]).label
+            for violation in preview.violations:
+                violation["text"] = rule_text(violation["rule"], violation["message"])
+            for dropped in preview.dropped:
+                dropped["label"] = CARD_NAMES.get(dropped["kind"], "A card")
             return preview, None
         if key is None:
             fact, _ = services.fact_author(**args)
@@ -463,6 +632,13 @@ def fact_new(request, key, kind):
     collection = _editable(request, key)
     initial = {name: request.GET[name] for name in FACT_FORMS[kind].base_fields if request.GET.get(name)}
     cite = {name: request.GET.get(name, "") for name in ("source", "quote")}
+    if kind == "event" and cite["quote"] and not (initial.get("when") or initial.get("date")):
+        found = first_date(cite["quote"])  # the reader's date finder, as accepting a date suggestion does
+        if found is not None:
+            words, when = found
+            initial.update({"when": words, "date": when.date, "precision": when.precision})
+            if when.end:
+                initial["end"] = when.end
     form, formset, sources = _fact_forms(request, collection, kind, data=request.POST or None, initial=initial,
                                          citations=[cite] if any(cite.values()) else None)
     preview, status = None, 200
@@ -471,12 +647,45 @@ def fact_new(request, key, kind):
         if form.is_valid() and formset.is_valid():
             preview, fact = _preview_or_save(request, collection, kind, form, formset)
             if fact is not None:
-                messages.success(request, f"{info.label} saved.")
+                messages.success(request, f"Saved. The {info.label.lower()} and its cards are ready to study.")
                 return redirect("authoring:fact", key=key, kind=kind, fact=fact.key)
             status = 200 if preview is not None else 400
     return render(request, "authoring/fact_form.html", {
         "collection": collection, "kind": info, "form": form, "formset": formset, "preview": preview,
         "has_sources": bool(sources), "source": cite["source"]}, status=status)
+
+
+def _day(value):
+    import datetime as dt
+    return value if isinstance(value, dt.date) or value is None else dt.date.fromisoformat(value)
+
+
+def when_label(event) -> str:
+    """An event's date as it reads, a span once: "1889 to 1891", or "1889 (to 1891)" only when "when" does not
+    already say where it ends."""
+    if event.end is None:
+        return event.when
+    end = _day(event.end)
+    if str(end.year) in event.when:
+        return event.when
+    return f"{event.when} (to {when_text(end, 'year' if event.precision == 'decade' else event.precision)})"
+
+
+def claim_text(claim: dict) -> str:
+    """What a source states differently, as it reads: "1840 (year)", "the year 1817", "the description “…”"."""
+    parts = []
+    if claim.get("date") or claim.get("when"):
+        date, precision = _day(claim.get("date")), claim.get("precision") or "year"
+        when = claim.get("when") or (when_text(date, precision, _day(claim.get("end"))) if date else "")
+        end = _day(claim.get("end"))
+        if end is not None and str(end.year) not in when:
+            when += f" (to {when_text(end, 'year' if precision == 'decade' else precision)})"
+        parts.append(f"{when} ({precision})")
+    if claim.get("year") not in (None, ""):
+        parts.append(f"the year {claim['year']}")
+    if claim.get("description"):
+        parts.append(f"the description “{claim['description']}”")
+    return "; ".join(parts)
 
 
 def _fact(collection, kind, key):
@@ -502,7 +711,10 @@ def fact_detail(request, key, kind, fact):
         collection = collection_for(request.user, key)
     row = _fact(collection, kind, fact)
     can_edit = collection.can_edit(request.user)
+    for citation in row.citations.all():
+        citation.claim_text = claim_text(citation.claim) if citation.claim else ""
     context = {"collection": collection, "kind": info, "fact": row, "label": fact_label(kind, row),
+               "when_label": when_label(row) if kind == "event" else "",
                "can_edit": can_edit, "preview": None,
                "cards": Card.objects.filter(collection=collection, fact_type=kind, fact_key=row.key, retired=False)
                .order_by("key")}
@@ -517,12 +729,13 @@ def fact_detail(request, key, kind, fact):
             if form.is_valid() and formset.is_valid():
                 preview, saved = _preview_or_save(request, collection, kind, form, formset, key=row.key)
                 if saved is not None:
-                    messages.success(request, f"{info.label} saved; its cards were made again with the same keys.")
+                    messages.success(request, "Saved. Its cards were updated; everyone's progress on them is kept.")
                     return redirect("authoring:fact", key=key, kind=kind, fact=row.key)
                 context["preview"] = preview
                 status = 200 if preview is not None else 400
         quote_form = citation_form(kind)(initial={name: request.GET.get(name, "") for name in ("source", "quote")},
-                                         sources=sources, prefix="quote")
+                                         sources=sources, prefix="quote",
+                                         fact_precision=getattr(row, "precision", ""))
         context.update({"form": form, "formset": formset, "quote_form": quote_form})
     return render(request, "authoring/fact.html", context, status=status)
 
@@ -535,7 +748,8 @@ def fact_quote(request, key, kind, fact):
     collection = _editable(request, key)
     row = _fact(collection, kind, fact)
     _, _, sources = _choices(collection)
-    form = citation_form(kind)(request.POST, sources=sources, prefix="quote")
+    form = citation_form(kind)(request.POST, sources=sources, prefix="quote",
+                               fact_precision=getattr(row, "precision", ""))
     if form.is_valid():
         citation = form.citation()
         try:
@@ -546,9 +760,11 @@ def fact_quote(request, key, kind, fact):
         except FactNotFound:
             raise Http404("no such fact") from None
         except InvalidFact as error:
-            form.add_error("quote" if error.field in ("citations", "quote") else None, str(error))
+            claim = f"claim_{error.field.removeprefix('claim.')}"
+            form.add_error(claim if claim in form.fields else "quote" if error.field in ("citations", "quote")
+                           else None, str(error))
         else:
-            messages.success(request, "Quote added; the cards were made again.")
+            messages.success(request, "Quote added. Its cards were updated; everyone's progress on them is kept.")
             return redirect("authoring:fact", key=key, kind=kind, fact=row.key)
     context = {"collection": collection, "kind": info, "fact": row, "label": fact_label(kind, row),
                "quote_form": form, "can_edit": True}

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from studyapp.cards.models import Card
 from studyapp.facts.selectors import collection_for
 from studyapp.quiz.forms import QuizSetupForm
 from studyapp.quiz.selectors import get_quiz_for_user, quiz_history
@@ -29,7 +30,11 @@ def quiz_setup(request):
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             return redirect("quiz-detail", pk=quiz.pk)
-    return render(request, "quiz/setup.html", {"form": form, "recent": quiz_history(request.user)[:5]})
+    # One question per fact: a collection with fewer facts than asked makes a shorter quiz; the page says so.
+    facts = (Card.objects.filter(collection=collection, retired=False).values("fact_type", "fact_key").distinct()
+             .count() if collection is not None else None)
+    return render(request, "quiz/setup.html", {"form": form, "recent": quiz_history(request.user)[:5],
+                                               "collection": collection, "facts": facts})
 
 
 @login_required
