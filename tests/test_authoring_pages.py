@@ -698,3 +698,197 @@ def test_a_shared_collection_other_learners_studied_is_not_deleted_and_the_page_
     assert response.context["error"] == ("1 other learner has studied its cards: make it private first "
                                          "(they then lose it), then delete it")
     assert counts() == before
+
+
+# --- usability test 21 -------------------------------------------------------------------------------------------
+
+MARCH = "She wrote “The Glass River” in March 1931."
+FOUNDED = "In 1936 Anna Karlova and Pavel Novak founded the Free Theatre of Brno."
+
+
+def _event(client, book):
+    client.post("/collections/readings/new/event/", {**EVENT, "save": "1"})
+    return Event.objects.get(collection=book)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("given", "claim"), [
+    ({"quote-claim_when": "1931"}, {"when": "1931", "date": "1931-01-01", "precision": "year", "end": None}),
+    ({"quote-claim_date": "1931-01-01"}, {"when": "1931", "date": "1931-01-01", "precision": "year", "end": None}),
+    ({"quote-claim_when": "1931", "quote-claim_date": "1931-01-01"},
+     {"when": "1931", "date": "1931-01-01", "precision": "year", "end": None}),
+    ({"quote-claim_when": "March 1931"},
+     {"when": "March 1931", "date": "1931-03-01", "precision": "month", "end": None}),
+    ({"quote-claim_when": "1931 to 1933"},
+     {"when": "1931 to 1933", "date": "1931-01-01", "precision": "year", "end": "1933-12-31"}),
+])
+def test_a_dispute_with_when_or_date_and_precision_same_takes_the_rest_from_them(alice, book, given, claim):
+    """Finding 1: "(same)" is the fact's precision (or what "when" reads as); a missing when or date is filled."""
+    client = client_for(alice)
+    event = _event(client, book)
+    response = client.post(f"/collections/readings/event/{event.key}/quote/", {
+        "quote-source": "a-novel", "quote-quote": MARCH, "quote-claim_precision": "", **given})
+    assert response.status_code == 302
+    assert [c.claim for c in event.citations.order_by("position")] == [{}, claim]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("given", "errors"), [
+    ({"quote-claim_when": "spring, long ago"},
+     {"claim_date": ["The date could not be read from “spring, long ago”: give its first day as YYYY-MM-DD "
+                     "(for example 1840-01-01)."]}),
+    ({"quote-claim_when": "1931", "quote-claim_date": "1931-03-05"},
+     {"claim_date": ["For a year, the date is its first day (YYYY-01-01): 1931-01-01 here."]}),
+    ({"quote-claim_precision": "year"},
+     {"claim_when": ["Give the date this source states (for example 1840), or leave the date fields empty."]}),
+])
+def test_a_dispute_date_that_cannot_be_worked_out_is_a_plain_error_on_its_field(alice, book, given, errors):
+    client = client_for(alice)
+    event = _event(client, book)
+    response = client.post(f"/collections/readings/event/{event.key}/quote/", {
+        "quote-source": "a-novel", "quote-quote": MARCH, **given})
+    assert response.status_code == 400
+    assert response.context["quote_form"].errors == errors
+    assert event.citations.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_event_with_when_only_works_out_its_date_and_precision(alice, book):
+    """Finding 6: "1936" alone is 1936-01-01, a year; "March 1931" a month (the precision select left at year)."""
+    client = client_for(alice)
+    response = client.post("/collections/readings/new/event/", {**EVENT, "date": "", "save": "1"})
+    assert response.status_code == 302
+    event = Event.objects.get(collection=book)
+    assert (event.when, str(event.date), event.precision, event.end) == ("1936", "1936-01-01", "year", None)
+    response = client.post("/collections/readings/new/event/", {
+        **EVENT, "when": "March 1931", "date": "", "description": "Anna Karlova writes a novel.",
+        "cite-0-quote": MARCH, "save": "1"})
+    assert response.status_code == 302
+    event = Event.objects.get(collection=book, when="March 1931")
+    assert (str(event.date), event.precision) == ("1931-03-01", "month")
+
+
+@pytest.mark.django_db
+def test_a_new_event_from_a_passage_is_filled_in_from_its_first_date(alice, book):
+    form = client_for(alice).get("/collections/readings/new/event/", {"source": "a-novel", "quote": MARCH}) \
+        .context["form"]
+    assert {name: form[name].value() for name in ("when", "date", "precision", "end")} == {
+        "when": "March 1931", "date": "1931-03-01", "precision": "month", "end": None}
+    source_create(collection=book, by=alice, title="Chronicle", text="The theatre played from 1936 to 1938 in Brno.")
+    form = client_for(alice).get("/collections/readings/new/event/", {
+        "source": "chronicle", "quote": "The theatre played from 1936 to 1938 in Brno."}).context["form"]
+    assert {name: form[name].value() for name in ("when", "date", "precision", "end")} == {
+        "when": "1936 to 1938", "date": "1936-01-01", "precision": "year", "end": "1938-12-31"}
+
+
+@pytest.mark.django_db
+def test_the_fact_page_shows_a_date_claim_and_a_span_as_they_read(alice, book):
+    """Findings 22 and 23: "1931 (year)", never "end None"; a span once."""
+    client = client_for(alice)
+    event = _event(client, book)
+    client.post(f"/collections/readings/event/{event.key}/quote/", {
+        "quote-source": "a-novel", "quote-quote": MARCH, "quote-claim_when": "1931"})
+    page = client.get(f"/collections/readings/event/{event.key}/").content.decode()
+    assert '<span class="tag disputed">this source says 1931 (year)</span>' in page
+    assert "None" not in page
+    client.post("/collections/readings/new/event/", {
+        **EVENT, "when": "1936 to 1938", "date": "", "description": "The theatre plays in Brno.", "save": "1"})
+    span = Event.objects.get(collection=book, when="1936 to 1938")
+    assert span.end.isoformat() == "1938-12-31"
+    page = client.get(f"/collections/readings/event/{span.key}/").content.decode()
+    assert '<span class="when">1936 to 1938</span>' in page and "(to 1938" not in page
+
+
+@pytest.mark.django_db
+def test_save_messages_say_what_happened_without_jargon(alice, anna, book):
+    client = client_for(alice)
+    response = client.post("/collections/readings/person/anna-karlova/", {
+        **PERSON, "cite-INITIAL_FORMS": "1", "description": "Czech playwright and founder of a theatre.",
+        "save": "1"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "Saved. Its cards were updated; everyone's progress on them is kept."]
+
+
+@pytest.mark.django_db
+def test_suggestions_already_facts_say_so_instead_of_accept(alice, anna, book):
+    """Finding 3: a date an event has, and a known person's quote they already cite, are not offered again."""
+    client = client_for(alice)
+    _event(client, book)
+    response = client.get("/collections/readings/sources/a-novel/")
+    rows = {(s.kind, s.text, s.quote): (known, already) for s, known, already in response.context["suggestions"]}
+    event = Event.objects.get(collection=book)
+    assert rows[("event", "1936", FOUNDED)] == (None, ("event", event.key, fact_label_of(event)))
+    assert rows[("person", "Anna Karlova", BORN)] == ("anna-karlova", ("person", "anna-karlova", "Anna Karlova"))
+    assert rows[("event", "March 1931", MARCH)] == (None, None)
+    page = response.content.decode()
+    assert (f'Already a fact: <a href="/collections/readings/event/{event.key}/">') in page
+    assert f"&amp;quote={BORN.replace(' ', '%20')}#add-quote" not in page
+
+
+def fact_label_of(event):
+    return f"{event.when}: {event.description}"
+
+
+@pytest.mark.django_db
+def test_a_dismissed_suggestion_says_so_and_undo_brings_it_back(alice, book):
+    """Finding 25."""
+    client = client_for(alice)
+    posted = {"kind": "person", "text": "Pavel Novak", "quote": FOUNDED}
+    client.post("/collections/readings/sources/a-novel/dismiss/", posted)
+    page = client.get("/collections/readings/sources/a-novel/").content.decode()
+    assert "Suggestion dismissed: Pavel Novak." in page and 'id="undo-dismiss"' in page
+    assert "Suggestion dismissed" not in client.get("/collections/readings/sources/a-novel/").content.decode()
+    response = client.post("/collections/readings/sources/a-novel/dismiss/undo/", posted)
+    assert response.status_code == 302 and response.url == "/collections/readings/sources/a-novel/#suggestions"
+    assert DismissedSuggestion.objects.count() == 0
+    texts = [s.text for s, _, _ in client.get("/collections/readings/sources/a-novel/").context["suggestions"]]
+    assert "Pavel Novak" in texts
+    assert client_for(make_other()).post("/collections/readings/sources/a-novel/dismiss/undo/", posted) \
+        .status_code == 404
+
+
+def make_other():
+    from django.contrib.auth import get_user_model
+    return get_user_model().objects.create_user("dora", password="a long password 21")
+
+
+@pytest.mark.django_db
+def test_preview_posts_to_its_own_fragment_and_its_heading_takes_focus(alice, book):
+    """Findings 8 and 12: "Preview cards" goes to #preview; the heading is focusable (preview.js focuses it)."""
+    client = client_for(alice)
+    page = client.get("/collections/readings/new/event/?source=a-novel").content.decode()
+    assert ('formaction="/collections/readings/new/event/?source=a-novel#preview">Preview cards</button>') in page
+    assert "authoring/preview.js" in page
+    page = client.post("/collections/readings/new/event/", {**EVENT, "preview": "1"}).content.decode()
+    assert '<h2 id="preview-title" tabindex="-1">' in page and 'id="preview"' in page
+
+
+@pytest.mark.django_db
+def test_cards_it_does_not_make_are_named_without_internal_names(alice, book):
+    page = client_for(alice).post("/collections/readings/new/event/", {**EVENT, "preview": "1"}).content.decode()
+    assert ('<li data-kind="event_reverse">“What happened then?” (the date asked for the event): only a day or a '
+            'month is asked the other way round</li>') in page
+    assert "event_reverse:" not in page
+
+
+@pytest.mark.django_db
+def test_the_unlisted_help_says_who_may_read_and_who_may_study(alice, book):
+    """Finding 11: anyone with the link reads it, signed in or not; signing in lets them study it."""
+    book.visibility = Visibility.UNLISTED
+    book.save()
+    page = client_for(alice).get("/collections/readings/").content.decode()
+    assert ("It is not listed anywhere, but anyone who has this link can read the collection (its sources, facts "
+            "and quotes), signed in or not; signing in lets them study it.") in page
+    assert Client().get("/collections/readings/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_collections_list_puts_a_space_after_the_visibility_badge(alice, book):
+    page = client_for(alice).get("/collections/").content.decode()
+    assert '<span class="tag">private</span> <span class="dispute-sources">Our reading group' in page
+
+
+@pytest.mark.django_db
+def test_the_remove_button_and_cancel_are_apart(alice, anna, book):
+    page = client_for(alice).get("/collections/readings/person/anna-karlova/remove/").content.decode()
+    assert '<p class="form-actions"><button type="submit" class="danger">Remove</button>' in page
