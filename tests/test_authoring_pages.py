@@ -892,3 +892,138 @@ def test_the_collections_list_puts_a_space_after_the_visibility_badge(alice, boo
 def test_the_remove_button_and_cancel_are_apart(alice, anna, book):
     page = client_for(alice).get("/collections/readings/person/anna-karlova/remove/").content.decode()
     assert '<p class="form-actions"><button type="submit" class="danger">Remove</button>' in page
+
+
+# --- sign-up keeps the share link; studying someone else's collection (finding 2) -------------------------------
+
+def _signup(client, query=""):
+    from tests.conftest import PASSWORD
+    return client.post(f"/accounts/signup/{query}", {"username": "dora", "email": "", "password1": PASSWORD,
+                                                     "password2": PASSWORD})
+
+
+@pytest.mark.django_db
+def test_the_login_pages_sign_up_link_carries_next_and_sign_up_goes_back_there(alice, book):
+    book.visibility = Visibility.UNLISTED
+    book.save()
+    page = Client().get("/accounts/login/", {"next": "/study/?collection=readings"}).content.decode()
+    assert '<a href="/accounts/signup/?next=/study/%3Fcollection%3Dreadings">Sign up</a>' in page
+    client = Client()
+    form = client.get("/accounts/signup/", {"next": "/study/?collection=readings"}).content.decode()
+    assert '<input type="hidden" name="next" value="/study/?collection=readings">' in form
+    response = _signup(client, "?next=/study/%3Fcollection%3Dreadings")
+    assert response.status_code == 302 and response.url == "/study/?collection=readings"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/study/", "javascript:alert(1)"])
+def test_sign_up_ignores_a_next_to_another_site(target):
+    client = Client()
+    assert 'name="next"' not in client.get("/accounts/signup/", {"next": target}).content.decode()
+    response = client.post("/accounts/signup/", {"username": "dora", "email": "", "next": target,
+                                                 "password1": "a long password 21", "password2": "a long password 21"})
+    assert response.status_code == 302 and response.url == "/study/"
+
+
+@pytest.mark.django_db
+def test_after_sign_up_a_line_points_to_collections_and_the_landing_page_has_it(client):
+    response = _signup(client)
+    response = client.get(response.url)
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown[-1] == ('Teaching or reading with others? <a href="/collections/">Build your own collection from '
+                         'your texts</a>.')
+    page = Client().get("/").content.decode()
+    assert '<a href="/collections/">Build your own collection from your texts</a>' in page
+
+
+def _studies(user):
+    from studyapp.accounts.models import StudySettings
+    return StudySettings.objects.get(user=user).collections
+
+
+@pytest.mark.django_db
+def test_a_reader_adds_an_unlisted_collection_to_their_studies_keeping_the_public_ones(alice, charlie, book):
+    """An empty choice is every public collection: adding one keeps those (their keys) and adds it."""
+    book.visibility = Visibility.UNLISTED
+    book.save()
+    public = list(Collection.objects.public().order_by("title", "key").values_list("key", flat=True))
+    client = client_for(charlie)
+    page = client.get("/collections/readings/").content.decode()
+    assert '<input type="hidden" name="study" value="add"><button type="submit" class="secondary">Add to my ' \
+           'studies</button>' in page
+    response = client.post("/collections/readings/study/", {"study": "add"}, follow=True)
+    assert _studies(charlie) == [*public, "readings"]
+    assert [str(m) for m in response.context["messages"]] == ["“Readings” is now one of the collections you study."]
+    assert "Remove from my studies" in response.content.decode()
+    listed = client.get("/collections/")
+    assert [c.key for c in listed.context["studied"]] == sorted([*public, "readings"],
+                                                                key=lambda k: Collection.objects.get(key=k).title)
+    assert 'id="studied-collections"' in listed.content.decode()
+    client.post("/collections/readings/study/", {"study": "remove"})
+    assert _studies(charlie) == public
+
+
+@pytest.mark.django_db
+def test_removing_the_only_chosen_collection_names_the_public_ones_instead_of_an_empty_choice(alice, charlie, book):
+    from studyapp.accounts.services import settings_update
+    book.visibility = Visibility.UNLISTED
+    book.save()
+    settings_update(user=charlie, values={"collections": ["readings"]})
+    public = list(Collection.objects.public().order_by("title", "key").values_list("key", flat=True))
+    response = client_for(charlie).post("/collections/readings/study/", {"study": "remove"}, follow=True)
+    assert _studies(charlie) == public
+    names = ", ".join(Collection.objects.public().order_by("title").values_list("title", flat=True))
+    assert [str(m) for m in response.context["messages"]] == [
+        f"You no longer study “Readings”. You now study the public collections: {names}."]
+
+
+@pytest.mark.django_db
+def test_removing_the_last_collection_there_is_is_refused(alice, charlie, book):
+    from studyapp.accounts.services import settings_update
+    Collection.objects.public().update(visibility=Visibility.UNLISTED)
+    book.visibility = Visibility.UNLISTED
+    book.save()
+    settings_update(user=charlie, values={"collections": ["readings"]})
+    response = client_for(charlie).post("/collections/readings/study/", {"study": "remove"}, follow=True)
+    assert _studies(charlie) == ["readings"]
+    assert [str(m) for m in response.context["messages"]] == [
+        "“Readings” is the only collection you study: add another one before you remove it."]
+
+
+@pytest.mark.django_db
+def test_editors_visitors_and_private_collections_get_no_study_button(alice, bob, charlie, book):
+    assert "my studies" not in client_for(alice).get("/collections/readings/").content.decode()
+    assert "my studies" not in client_for(bob).get("/collections/readings/").content.decode()
+    assert client_for(charlie).post("/collections/readings/study/", {"study": "add"}).status_code == 404
+    book.visibility = Visibility.UNLISTED
+    book.save()
+    assert "my studies" not in Client().get("/collections/readings/").content.decode()
+    assert Client().post("/collections/readings/study/", {"study": "add"}).status_code == 302
+    assert _studies(alice) == []
+
+
+@pytest.mark.django_db
+def test_the_quiz_page_says_it_quizzes_the_collection_and_how_many_questions_it_can_make(alice, anna, book):
+    """Finding 10: one question per fact, so a small collection makes a shorter quiz than asked."""
+    page = client_for(alice).get("/quiz/", {"collection": "readings"}).content.decode()
+    assert ('<p class="scope-note" id="quiz-collection">This quiz asks about the collection <strong>Readings</strong> '
+            'only. It has 1 fact with cards, and a quiz asks about each fact at most once, so it has at most 1 '
+            'question here (a “Put in order” question uses several events).') in page
+    assert 'id="quiz-collection"' not in client_for(alice).get("/quiz/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_work_by_a_known_person_explains_the_cross_leak_in_plain_words(alice, anna, book):
+    """Finding 5: the rule's code stays in data-rule; the text says what it means and what to change."""
+    response = client_for(alice).post("/collections/readings/new/work/", {
+        "title": "The Glass River", "kind": "novel", "author": "anna-karlova", "year": "1931",
+        "description": "A novel about a river town.", "aliases": "", "weight": "core",
+        "cite-TOTAL_FORMS": "1", "cite-INITIAL_FORMS": "0", "cite-0-source": "a-novel", "cite-0-quote": MARCH,
+        "preview": "1"})
+    rules = {v["rule"]: v["text"] for v in response.context["preview"].violations}
+    page = response.content.decode()
+    assert rules["cross_leak"] == (
+        "This card's prompt names “Anna Karlova”, which another card asks for: a learner who sees one learns the "
+        "other's answer. Reword the description so it does not name “Anna Karlova”, or accept it.")
+    assert '<li data-rule="cross_leak">This card' in page
+    assert "cross_leak (" not in page
