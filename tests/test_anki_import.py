@@ -644,3 +644,16 @@ def test_the_same_reviews_imported_by_four_threads_at_once_are_recorded_once(ali
     assert sorted(results, key=str) == [0, 0, 0, 15]
     assert ReviewLog.objects.filter(user=alice).count() == 15
     assert sorted(ReviewState.objects.filter(user=alice).values_list("reps", flat=True)) == [5, 5, 5]
+
+
+def test_a_package_matches_no_card_of_a_collection_the_user_may_not_reach(studied, alice, tmp_path):
+    from studyapp.facts.models import Collection, Visibility
+
+    path = export_apkg(studied, tmp_path / "s.apkg")
+    Collection.objects.filter(key="serge").update(visibility=Visibility.PRIVATE)  # alice neither owns nor edits it
+
+    report = anki_reviews_from_package(user=alice, path=path)
+
+    # Nothing written onto its cards, and the counts do not tell which of its facts exist.
+    assert (report.imported, report.cards, report.our_notes, report.unknown_notes) == (0, 0, 0, 8)
+    assert imported_reviews(alice) == []

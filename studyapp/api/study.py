@@ -21,9 +21,10 @@ from studyapp.study.selectors import interval_preview, owned_state, study_queue
 from studyapp.topics import TOPICS
 
 
-def active_card(card_id):
-    """Cards are shared, but a retired or unknown id is a 404 like any missing object."""
-    card = cards.active_card(card_id)  # ids reach here validated: an int from the URL or the serializer
+def active_card(card_id, user):
+    """Cards are shared, but a retired or unknown id, or one of a collection the user may not reach, is a 404 like
+    any missing object."""
+    card = cards.active_card(card_id, user)  # ids reach here validated: an int from the URL or the serializer
     if card is None:
         raise NotFound("no such card")
     return card
@@ -85,7 +86,7 @@ class ReviewView(APIView):
         data = ReviewIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        card = active_card(values["card"])
+        card = active_card(values["card"], request.user)
         try:
             result = services.review_submit(
                 user=request.user, card=card, rating=values["rating"], now=timezone.now(),
@@ -123,7 +124,7 @@ class CardActionView(APIView):
 
     @extend_schema(request=None, responses={200: OpenApiResponse(description="the card's flags")})
     def post(self, request, card_id):
-        card = active_card(card_id)
+        card = active_card(card_id, request.user)
         now = timezone.now()
         if self.action == "bury":
             state = services.card_bury(user=request.user, card=card, now=now)

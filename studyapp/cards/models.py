@@ -36,6 +36,17 @@ class CardQuerySet(models.QuerySet):
             return self.filter(collection=collection)
         return self.filter(collection__in=Collection.objects.studied_by(user, settings_for(user).collections))
 
+    def studyable_by(self, user):
+        """Cards of the collections `user` may reach at all (Collection.objects.studyable_by: public, unlisted, and
+        private ones they own or edit): the rule for a card reached by its id or through the user's own rows, so a
+        card of a collection gone private (or never theirs) is 404 like a missing one."""
+        return self.filter(collection__in=Collection.objects.studyable_by(user))
+
+    def listed_for(self, user):
+        """Cards of the collections shown in lists to `user` (Collection.objects.listed_for; a visitor: public)."""
+        shown = (Collection.objects.listed_for(user) if user.is_authenticated else Collection.objects.public())
+        return self.filter(collection__in=shown)
+
     def in_decks(self, decks):
         return self.filter(deck__in=decks) if decks else self
 

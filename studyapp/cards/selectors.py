@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q
 from studyapp import rows
 from studyapp.cards.generation import Cite, EventFact, PersonFact, Version, WorkFact
 from studyapp.cards.models import Card, CardKind, Deck, collection_card_key
-from studyapp.facts.models import Citation, Event, Person, Work
+from studyapp.facts.models import Citation, Collection, Event, Person, Visibility, Work
 from studyapp.facts.selectors import Scope
 from studyapp.topics import TOPICS
 
@@ -71,9 +71,10 @@ def _as_date(value):
     return dt.date.fromisoformat(value)
 
 
-def browse_cards(*, deck="", kind="", topic="", disputed=None, query=""):
-    """Active cards matching the browse filters; unknown filter values match nothing rather than everything."""
-    cards = Card.objects.active()
+def browse_cards(*, user, deck="", kind="", topic="", disputed=None, query=""):
+    """Active cards of the collections listed for `user` (public ones, and their own and edited ones) matching the
+    browse filters; unknown filter values match nothing rather than everything."""
+    cards = Card.objects.active().listed_for(user)
     if deck:
         cards = cards.filter(deck=deck) if deck in Deck.values else cards.none()
     if kind:
@@ -88,11 +89,21 @@ def browse_cards(*, deck="", kind="", topic="", disputed=None, query=""):
     return cards.order_by("deck", "fact_key", "kind")
 
 
-def active_card(card_id) -> Card | None:
-    """The card with this id unless it is retired or unknown; one fixed statement, as it is read on every
-    review and every next-card request (studyapp/rows.py says why)."""
-    sql = f"SELECT {rows.columns(Card, 'c')} FROM {Card._meta.db_table} c WHERE c.id = %s AND NOT c.retired"
+# Collection.objects.studyable_by in SQL (a condition on card `c`): public and unlisted collections, and private
+# ones the user owns or edits. Card.objects.studyable_by is the same rule for the ORM.
+STUDYABLE_SQL = """c.collection_id IN (SELECT k.id FROM {collection} k WHERE k.visibility <> %s OR k.owner_id = %s
+    OR k.id IN (SELECT e.collection_id FROM {editors} e WHERE e.user_id = %s))"""
+
+
+def active_card(card_id, user) -> Card | None:
+    """The card with this id unless it is retired, unknown, or in a collection `user` may not reach (a private one
+    not theirs: the same 404 as a missing card); one fixed statement, as it is read on every review and every
+    next-card request (studyapp/rows.py says why)."""
+    studyable = STUDYABLE_SQL.format(collection=Collection._meta.db_table,
+                                     editors=Collection.editors.through._meta.db_table)
+    sql = (f"SELECT {rows.columns(Card, 'c')} FROM {Card._meta.db_table} c WHERE c.id = %s AND NOT c.retired "
+           f"AND {studyable}")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [card_id])
+        cursor.execute(sql, [card_id, Visibility.PRIVATE.value, user.pk, user.pk])
         row = cursor.fetchone()
     return rows.instance(Card, row) if row else None

@@ -11,12 +11,13 @@ PAGE_SIZE = 50
 
 @require_safe
 def card_list(request):
-    """Browse and search every card: public, like a book's index, so anyone can see what is taught."""
+    """Browse and search the cards of every collection listed for the visitor (public ones, and a signed-in user's
+    own and edited ones): like a book's index, so anyone can see what is taught."""
     params = request.GET
     disputed = {"yes": True, "no": False}.get(params.get("disputed", ""))
     filters = {"deck": params.get("deck", ""), "kind": params.get("kind", ""), "topic": params.get("topic", ""),
                "query": params.get("q", "").strip()[:200]}
-    cards = browse_cards(disputed=disputed, **filters)
+    cards = browse_cards(user=request.user, disputed=disputed, **filters)
     page = Paginator(cards, PAGE_SIZE).get_page(params.get("page"))
     query_without_page = params.copy()
     query_without_page.pop("page", None)

@@ -42,7 +42,10 @@ def anki_reviews_from_package(*, user, path) -> AnkiImportReport:
     Raises AnkiPackageError (its message is for the user) for a file that is not an Anki package, is
     damaged, is over the size cap, or has no scheduling information.
     """
-    matched = match(read_package(path), ordinal_index(Card.objects.values_list("id", "key", "kind")))
+    # Only cards of collections the user may reach: a package can neither write reviews onto a private collection's
+    # cards nor, by the counts, tell whether a fact exists in one.
+    matched = match(read_package(path),
+                    ordinal_index(Card.objects.studyable_by(user).values_list("id", "key", "kind")))
     result = anki_reviews_import(user=user, reviews=matched.reviews)
     return AnkiImportReport(
         imported=result.imported, already_imported=result.already_imported, cards=result.cards, notes=matched.notes,

@@ -20,9 +20,13 @@ DECKS = {**{deck: [deck] for deck in DECK_LIST}, ALL: list(DECK_LIST)}  # a quiz
 
 
 def get_quiz_for_user(user, pk) -> Quiz:
-    """The user's own quiz with its questions and answers; anyone else's is a 404."""
+    """The user's own quiz with its questions and answers; anyone else's is a 404, and so is one with a question on
+    a collection the user may no longer reach (made private since), as its answers and quotes are that
+    collection's (one subquery in the same statement)."""
     questions = Prefetch("questions", queryset=QuizQuestion.objects.select_related("answer"))
-    return get_object_or_404(Quiz.objects.with_scores().prefetch_related(questions), pk=pk, user=user)
+    unreachable = Collection.objects.exclude(pk__in=Collection.objects.studyable_by(user).values("pk"))
+    quizzes = Quiz.objects.exclude(questions__card__collection__in=unreachable)
+    return get_object_or_404(quizzes.with_scores().prefetch_related(questions), pk=pk, user=user)
 
 
 def quiz_history(user):

@@ -87,8 +87,10 @@ def interval_preview(user, card, state, now) -> dict[int, scheduling.Outcome]:
 
 
 def owned_state(user, card_id):
-    """The one ownership helper for study state: a user only ever reaches their own rows."""
-    return ReviewState.objects.select_related("card").get(user=user, card_id=card_id)
+    """The one ownership helper for study state: a user only ever reaches their own rows, of cards they may still
+    reach (a card of a collection gone private is as missing as another user's row)."""
+    return ReviewState.objects.select_related("card").get(
+        user=user, card_id=card_id, card__in=Card.objects.studyable_by(user))
 
 
 @dataclass
@@ -141,7 +143,7 @@ def study_queue(user, now, *, deck=None, scope=None, collection=None) -> Queue:
     elif counts["review"]:
         state_id = n["first_review"]
     elif counts["new"]:
-        queue.card = active_card(n["first_new"])
+        queue.card = active_card(n["first_new"], user)
         return queue
     elif counts["learning"]:
         state_id = n["first_learning"]

@@ -47,7 +47,7 @@ def _posted_card(request):
         pk = int(request.POST.get("card", ""))
         if not 0 < pk <= MAX_ID:  # SQLite cannot even look up an id beyond 64 bits
             raise Card.DoesNotExist
-        return Card.objects.active().get(pk=pk)
+        return Card.objects.active().studyable_by(request.user).get(pk=pk)
     except (ValueError, Card.DoesNotExist):
         raise Http404("no such card") from None
 
@@ -174,7 +174,8 @@ def unsuspend(request):
 @require_safe
 def suspended_list(request):
     """The user's suspended cards (leeches first), each with its citation and a button to bring it back."""
-    states = (ReviewState.objects.suspended().filter(user=request.user)
+    states = (ReviewState.objects.suspended()
+              .filter(user=request.user, card__in=Card.objects.studyable_by(request.user))
               .select_related("card").order_by("-leech", "card__deck", "card_id"))
     return render(request, "study/suspended.html", {"states": states})
 
