@@ -211,3 +211,79 @@ def test_without_javascript_a_pasted_quote_still_makes_a_fact(new_page):
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/collections/notes/person/anna-karlova/")
     assert page.locator("#fact-cards > li").count() == 2
+
+
+# --- usability test 21 -----------------------------------------------------------------------------------------
+
+LONG = "\n\n".join([
+    "Hollowmere is a quarry village under Black Crag. Its slate works opened in 1838, when Edmund Farrow cut the "
+    "first gallery into the hill.",
+    "Agnes Pellow taught at the chapel school from 1861. Thomas Rudd led the rockmen in the strike of 1889 to 1891.",
+    "In March 1894 the new incline opened. Mary Farrow and John Pellow married in 1872 and Walter Rudd was born in "
+    "1874. Samuel Trewin came in 1880, and Ellen Trewin in 1881. Peter Hale left for Wales in 1886.",
+])
+
+
+def _reader_collection(username):
+    from django.contrib.auth import get_user_model
+
+    from studyapp.facts.models import Visibility
+    from studyapp.facts.services import collection_create, source_create
+    from tests.conftest import make_user
+
+    user = make_user(username)
+    collection = collection_create(owner=user, title="Hollowmere", description="", visibility=Visibility.PRIVATE)
+    source_create(collection=collection, by=user, title="Notes on Hollowmere", text=LONG)
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_the_reader_scrolls_as_one_page_so_the_suggestions_are_reached_by_scrolling(new_page, shot):
+    """Finding 4: at 1280×800 the side column is no scroll box of its own; the last suggestion is reached by
+    scrolling the page. Finding 6: "New event citing this" from a selection opens the form with its date."""
+    from tests.e2e.test_pages import log_in
+
+    _reader_collection("reader21")
+    page = new_page(viewport={"width": 1280, "height": 800})
+    log_in(page, "reader21")
+    page.goto("/collections/hollowmere/sources/notes-on-hollowmere/")
+    page.wait_for_load_state("load")
+    side = page.evaluate("""() => { const s = document.querySelector('.reader-side');
+      return [getComputedStyle(s).overflowY, s.scrollHeight - s.clientHeight]; }""")
+    assert side == ["visible", 0]
+    last = page.locator(".suggestion").last
+    assert page.locator(".suggestion").count() > 8
+    last.scroll_into_view_if_needed()
+    assert last.is_visible()
+    assert page.evaluate("() => window.scrollY") > 0
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "reader-1280x800-scrolled.png"))
+    page.evaluate("() => window.scrollTo(0, 0)")
+    drag_select(page, "Its slate works opened in 1838, when Edmund Farrow cut the first gallery into the hill.")
+    page.wait_for_function("() => document.getElementById('passage-quote').value.startsWith('Its slate')")
+    page.get_by_role("button", name="New event citing this").click()
+    page.wait_for_url("**/new/event/?*")
+    assert [page.locator(f"#id_{name}").input_value() for name in ("when", "date", "precision", "end")] == [
+        "1838", "1838-01-01", "year", ""]
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}])
+def test_after_preview_the_page_lands_on_the_preview_with_focus_on_its_heading(new_page, viewport):
+    """Findings 8 and 12: the preview is in view and its heading has the focus (keyboard, screen readers)."""
+    from tests.e2e.test_pages import log_in
+
+    name = f"preview{viewport['width']}"
+    _reader_collection(name)
+    page = new_page(viewport=viewport)
+    log_in(page, name)
+    page.goto("/collections/hollowmere/new/person/?source=notes-on-hollowmere&quote="
+              "Agnes+Pellow+taught+at+the+chapel+school+from+1861.")
+    page.locator("#id_name").fill("Agnes Pellow")
+    page.locator("#id_description").fill("The schoolmistress of the chapel school.")
+    page.get_by_role("button", name="Preview cards").click()
+    page.wait_for_url("**#preview")
+    page.locator("#preview").wait_for()
+    page.wait_for_function("() => document.activeElement && document.activeElement.id === 'preview-title'")
+    top = page.evaluate("() => document.getElementById('preview').getBoundingClientRect().top")
+    assert 0 <= top < viewport["height"] / 2
+    if viewport["width"] < 500:
+        assert page.evaluate("() => window.scrollY") > 500
