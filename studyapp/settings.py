@@ -220,6 +220,17 @@ ANKI_IMPORT_MAX_BYTES = 100 * 1024 * 1024
 # A source's text posted to POST /api/collections/<key>/sources/ (issue 21): the text itself is capped at 1,000,000
 # bytes of UTF-8 by authoring.text (413 with its message); the body may carry that text JSON-escaped.
 SOURCE_UPLOAD_MAX_BYTES = 3 * 1000 * 1000
+# What one user's collections may hold (issue 21 probe #11: 30 uploads of 1 MB in 2.6 s, 100 collections, all
+# accepted). Checked by facts.services when a collection or source is created or a source's text changed; over a
+# cap the write is refused with a message saying what to do (API: 400). Generous for real use, a bound on abuse:
+# - collections a user owns: a reading group keeps a handful; 50 leaves room, hand-overs and deletes free one.
+# - sources in one collection: the Serge base has 5; 200 is a whole course's reading list.
+# - characters of stored text in one collection: 20 book-length texts (an upload is at most 1,000,000 bytes), 150
+#   times the Serge base's five sources (133,000 characters). With the two caps above, one user holds at most
+#   1,000,000,000 characters, and the upload rate (below: 60 an hour) keeps them from filling it in an afternoon.
+AUTHORING_MAX_COLLECTIONS_PER_USER = env_int("AUTHORING_MAX_COLLECTIONS_PER_USER", 50, minimum=1)
+AUTHORING_MAX_SOURCES_PER_COLLECTION = env_int("AUTHORING_MAX_SOURCES_PER_COLLECTION", 200, minimum=1)
+AUTHORING_MAX_COLLECTION_TEXT_CHARS = env_int("AUTHORING_MAX_COLLECTION_TEXT_CHARS", 20_000_000, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -240,6 +251,8 @@ REST_FRAMEWORK = {
         "token": env_rate("API_THROTTLE_TOKEN", "60/hour"),
         "quiz_create": env_rate("API_THROTTLE_QUIZ", "120/hour"),
         "anki_import": env_rate("API_THROTTLE_ANKI_IMPORT", "30/hour"),  # each upload replays card histories
+        # A source's text added or changed over the API, per user: each is up to 1 MB, read and stored.
+        "source_upload": env_rate("API_THROTTLE_SOURCE_UPLOAD", "60/hour"),
     },
 }
 

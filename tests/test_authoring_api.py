@@ -211,7 +211,8 @@ def test_the_schema_documents_the_authoring_endpoints(api_client):
     for kind in ("people", "works", "events"):
         post = paths[f"/api/collections/{{key}}/{kind}/"]["post"]
         assert set(post["responses"]) == {"201", "400", "403", "404"}
-    assert set(paths["/api/collections/{key}/sources/"]["post"]["responses"]) == {"201", "400", "403", "404", "413"}
+    assert set(paths["/api/collections/{key}/sources/"]["post"]["responses"]) == {"201", "400", "403", "404", "413",
+                                                                                "429"}
     required = schema["components"]["schemas"]["PersonInRequest"]["required"]
     assert sorted(required) == ["citations", "description", "name"]
     assert schema["components"]["schemas"]["FactKindEnum"]["enum"] == ["person", "work", "event"]

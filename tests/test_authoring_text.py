@@ -121,3 +121,15 @@ def test_every_fixture_quote_occurs_in_its_source_read_as_an_upload():
                  if record["model"] == "facts.citation" and record["fields"]["source"][0] in texts]
     assert citations
     assert [c["quote"] for c in citations if not quote_occurs(c["quote"], texts[c["source"][0]])] == []
+
+
+# --- any nesting depth (issue 21 probe #5: 1,000 nested tags were a RecursionError, a 500) ----------------------
+
+@pytest.mark.parametrize("depth", [1_000, 100_000])
+def test_any_nesting_depth_within_the_size_cap_is_read(depth):
+    assert source_text(b"<div>" * depth + b"x", fmt="html") == SourceText("x")
+    assert source_text("<div>" * depth + "x", fmt="markdown") == SourceText("x")  # raw HTML passes through
+    nested = source_text("<p>Intro</p>" + "<b>" * depth + "<em>Deep <u>title</u></em>  ends." + "</b>" * depth
+                         + "<p>After</p>", fmt="html")
+    assert nested == SourceText("Intro\n\nDeep title ends.\n\nAfter", ((7, 17),))
+    assert source_text("<pre>" + "<b>" * depth + "  a\n   b</pre>", fmt="html").text == "  a\n   b"

@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from studyapp.authoring.services import (
@@ -157,16 +158,32 @@ def _sources(collection):
     return Source.objects.filter(collection=collection).annotate(characters=Length("text"))
 
 
-class SourceListView(APIView):
+class SourceUploads:
+    """A source's text added (POST) or changed (PATCH with `text`) counts against the user's `source_upload` rate
+    (settings.REST_FRAMEWORK's DEFAULT_THROTTLE_RATES; 429 past it): each is up to 1 MB read and stored (issue 21
+    probe #11). Reading sources and other changes are not counted."""
+
+    throttle_scope = "source_upload"
+
+    def get_throttles(self):
+        if self.request.method == "POST" or (self.request.method == "PATCH" and "text" in self.request.data):
+            return [ScopedRateThrottle()]
+        return []
+
+
+class SourceListView(SourceUploads, APIView):
     @extend_schema(responses={200: SourceOut(many=True), 404: None})
     def get(self, request, key):
         """The collection's sources (without their texts)."""
         collection = collection_for(request.user, key)
         return Response(SourceOut(_sources(collection).defer("text"), many=True).data)
 
-    @extend_schema(request=SourceIn, responses={201: SourceOut, 400: ErrorOut, 403: None, 404: None, 413: ErrorOut})
+    @extend_schema(request=SourceIn, responses={201: SourceOut, 400: ErrorOut, 403: None, 404: None, 413: ErrorOut,
+                                                429: None})
     def post(self, request, key):
-        """Add a source: plain text, or Markdown or HTML read as text; at most 1,000,000 bytes of UTF-8."""
+        """Add a source: plain text, or Markdown or HTML read as text; at most 1,000,000 bytes of UTF-8. A collection
+        holds at most settings.AUTHORING_MAX_SOURCES_PER_COLLECTION sources and AUTHORING_MAX_COLLECTION_TEXT_CHARS
+        characters of text (else 400); adding and changing texts is rate-limited per user (429)."""
         collection = _editable(request, key)
         data = SourceIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -174,11 +191,8 @@ class SourceListView(APIView):
         text, too_large = _plain_text(values["text"], values["format"])
         if too_large:
             return too_large
-        try:
-            source = source_create(collection=collection, by=request.user, title=values["title"], text=text,
-                                   author=values["author"], year=values["year"])
-        except NotAllowed as error:
-            raise PermissionDenied(str(error)) from None
+        source = _refusals(lambda: source_create(collection=collection, by=request.user, title=values["title"],
+                                                 text=text, author=values["author"], year=values["year"]))
         return Response(SourceOut(_sources(collection).get(pk=source.pk)).data, status=status.HTTP_201_CREATED)
 
 
@@ -210,7 +224,7 @@ def _plain_text(text, fmt):
         raise ValidationError({error.field: [str(error)]}) from None
 
 
-class SourceDetailView(APIView):
+class SourceDetailView(SourceUploads, APIView):
     @extend_schema(responses={200: SourceDetailOut, 404: None})
     def get(self, request, key, source):
         """One source with its text."""
@@ -218,7 +232,7 @@ class SourceDetailView(APIView):
         return Response(SourceDetailOut(get_object_or_404(_sources(collection), key=source)).data)
 
     @extend_schema(request=SourceChange, responses={200: SourceOut, 400: ErrorOut, 403: None, 404: None,
-                                                    413: ErrorOut})
+                                                    413: ErrorOut, 429: None})
     def patch(self, request, key, source):
         """Change the source's title, author, year or text (a new text keeps every quote citing it)."""
         collection = _editable(request, key)
@@ -277,8 +291,8 @@ def _refusals(call):
         raise PermissionDenied(str(error)) from None
     except FactNotFound as error:
         raise NotFound(str(error)) from None
-    except InvalidFact as error:
-        raise ValidationError({error.field: [str(error)]}) from None
+    except InvalidFact as error:  # OverLimit too; with no field to blame (a cap), {"non_field_errors": [...]}
+        raise ValidationError({error.field: [str(error)]} if error.field else [str(error)]) from None
     except FactInUse as error:
         raise Conflict(str(error)) from None
 

@@ -72,11 +72,16 @@ class CollectionListView(APIView):
         rows = Collection.objects.listed_for(request.user).select_related("owner")
         return Response(CollectionSerializer(rows.prefetch_related("editors"), many=True).data)
 
-    @extend_schema(request=CollectionIn, responses={201: CollectionSerializer})
+    @extend_schema(request=CollectionIn, responses={201: CollectionSerializer, 400: ErrorOut})
     def post(self, request):
+        """Create a collection, owned by the caller: at most settings.AUTHORING_MAX_COLLECTIONS_PER_USER each
+        (else 400)."""
         data = CollectionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        collection = collection_create(owner=request.user, **data.validated_data)
+        try:
+            collection = collection_create(owner=request.user, **data.validated_data)
+        except InvalidFact as error:  # OverLimit: the caller owns as many collections as one user may
+            raise serializers.ValidationError({error.field: [str(error)]} if error.field else [str(error)]) from None
         return Response(_detail(collection), status=status.HTTP_201_CREATED)
 
 

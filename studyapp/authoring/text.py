@@ -86,6 +86,9 @@ BLOCKS = {"address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", 
 CELLS = {"td", "th"}
 
 
+_DONE = object()  # the end of a tag's children in `_Writer.walk`
+
+
 class _Writer:
     """Text written piece by piece with HTML's white-space rules, tracking where the italics land."""
 
@@ -118,8 +121,24 @@ class _Writer:
         self.parts.append(text)
         self.length += len(text)
 
-    def walk(self, node, *, pre=False):
-        for child in node.children:
+    def walk(self, root, *, pre=False):
+        """Write the text under `root`, depth first with an explicit stack: any nesting depth works (issue 21 #5).
+
+        Each stack entry is a tag being written: the iterator over its children, whether it is inside a <pre>,
+        and what to do when its children are done (close its italics, end its block)."""
+        stack = [(iter(root.children), pre, False, False)]
+        while stack:
+            children, pre, block, italic = stack[-1]
+            child = next(children, _DONE)
+            if child is _DONE:
+                stack.pop()
+                if italic:
+                    start = self.open_italics.pop()
+                    if start is not None and self.length > start:
+                        self.italics.append((start, self.length))
+                if block:
+                    self.gap("\n\n")
+                continue
             if isinstance(child, Comment):
                 continue
             if isinstance(child, NavigableString):
@@ -130,21 +149,15 @@ class _Writer:
             if child.name == "br":
                 self.gap("\n")
                 continue
-            block = child.name in BLOCKS
-            if block:
+            child_block = child.name in BLOCKS
+            if child_block:
                 self.gap("\n\n")
             elif child.name in CELLS:
                 self.gap(" ")
-            italic = child.name in ITALIC
-            if italic:
+            child_italic = child.name in ITALIC
+            if child_italic:
                 self.open_italics.append(None)
-            self.walk(child, pre=pre or child.name == "pre")
-            if italic:
-                start = self.open_italics.pop()
-                if start is not None and self.length > start:
-                    self.italics.append((start, self.length))
-            if block:
-                self.gap("\n\n")
+            stack.append((iter(child.children), pre or child.name == "pre", child_block, child_italic))
 
     def result(self) -> SourceText:
         return SourceText("".join(self.parts), tuple(sorted(self.italics)))

@@ -36,7 +36,10 @@ def event_span(event: EventFact) -> tuple[dt.date, dt.date]:
     return min(s for s, _ in spans), max(e for _, e in spans)
 
 
-def shift_date(date: dt.date, years: int) -> dt.date:
+def shift_date(date: dt.date, years: int) -> dt.date | None:
+    """The date moved by some years; None past Python's dates (years 1 to 9999), which no option may be."""
+    if not dt.MINYEAR <= date.year + years <= dt.MAXYEAR:
+        return None
     try:
         return date.replace(year=date.year + years)
     except ValueError:  # 29 February
@@ -227,14 +230,16 @@ def dates(date: dt.date, precision: str, *, avoid_years, rng, n=3, end: dt.date 
     if precision == "decade" and end is None:
         avoid = {y // 10 for y in avoid_years}
         steps = [s * d for d in (1, 2, 3, 4) for s in (1, -1)]
-        options = [format_date(shift_date(date, 10 * s), "decade") for s in steps if date.year // 10 + s not in avoid]
+        options = [format_date(shift_date(date, 10 * s), "decade") for s in steps
+                   if date.year // 10 + s not in avoid and shift_date(date, 10 * s + 9) is not None]
     else:
         length = (end.year - date.year) if end else 0
         # One or two years off (a span: just clear of itself, or it is partly right). Further off, blind
         # raters ruled options out by common knowledge ("1914" for a Bolshevik deal, "1926" for the Civil War).
         steps = [s * (length + d) for d in NEAR_DATE_YEARS for s in (1, -1)]
         options = [format_date(shift_date(date, s), precision, shift_date(end, s) if end else None) for s in steps
-                   if not any(date.year + s + k in avoid_years for k in range(length + 1))]
+                   if not any(date.year + s + k in avoid_years for k in range(length + 1))
+                   and shift_date(date, s) is not None and (end is None or shift_date(end, s) is not None)]
     shortlist = options[: max(SHORTLIST, n)]
     return rng.sample(shortlist, n) if len(shortlist) >= n else []
 

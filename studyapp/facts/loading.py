@@ -14,6 +14,21 @@ from studyapp.facts.models import COLLECTION_KEY, Event, Person, Precision, Visi
 MAX_QUOTE_CHARS = 400
 MAX_QUOTE_WORDS = 40  # "about 30 words": a little slack for hyphenated and short words
 
+# An event's date and end (and those a claim states) lie between these years (issue 21 probe #7). Python's dates
+# stop at years 1 and 9999, and code around a date reaches past it: quiz distractors move a date by a year or two
+# (a span by its length and two more, and they skip what would leave Python's range) and a decade by up to forty
+# years, a decade's period runs to its ninth year, a timeline draws to the first day after an event's end. From
+# year 100 those reach down to year 60 at worst; to 2999, up to 3039: far inside Python's range. 100 to 2999 holds
+# any history a collection would date to the day (dates before year 100 are not written YYYY-MM-DD anyway) and any
+# plausible future in a novel's chronology; it keeps out the typo and the probe (0001-01-01, 9999-12-31).
+MIN_YEAR, MAX_YEAR = 100, 2999
+
+# The longest text a fact's field may hold, and so a claim stating that field differently (issue 21 probe #15): the
+# API's and the forms' limits (the columns' max_length where they have one).
+TEXT_LIMITS = {"name": 200, "title": 300, "when": 100, "topic": 200, "description": 2000, "dispute_note": 2000}
+ITEM_LIMITS = {"aliases": 200, "roles": 100}  # each item of these lists
+MAX_WORK_YEAR = 9999  # a work's year (and a claim of it): 0 to 9999, as the API and the forms take it
+
 FACT_MODELS = {"facts.person": Person, "facts.work": Work, "facts.event": Event}
 REQUIRED = {
     "facts.source": {"key": str, "title": str, "kind": str},
@@ -90,11 +105,35 @@ def _natural_key(value, where, name):
     return value[0]
 
 
+def _check_lengths(fields, where, prefix=""):
+    """Each text field (and each item of a list field) within its limit (TEXT_LIMITS, ITEM_LIMITS)."""
+    for name, limit in TEXT_LIMITS.items():
+        value = fields.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            raise FixtureError(f"{len(value):,} characters; at most {limit:,}", field=prefix + name, **where)
+    for name, limit in ITEM_LIMITS.items():
+        items = fields.get(name)
+        if isinstance(items, list) and any(isinstance(item, str) and len(item) > limit for item in items):
+            raise FixtureError(f"each at most {limit:,} characters", field=prefix + name, **where)
+
+
+def _check_work_year(year, field, where):
+    if isinstance(year, bool) or not isinstance(year, int) or not 0 <= year <= MAX_WORK_YEAR:
+        raise FixtureError(f"must be a whole number from 0 to {MAX_WORK_YEAR}", field=field, **where)
+
+
+def _check_year_range(date, name, where, prefix):
+    if not MIN_YEAR <= date.year <= MAX_YEAR:
+        raise FixtureError(f"{name} {date.isoformat()} is out of range: use a date between the years {MIN_YEAR} and "
+                           f"{MAX_YEAR}", field=prefix + name, **where)
+
+
 def _check_date(fields, where, prefix=""):
     try:
         date = dt.date.fromisoformat(fields["date"])
     except (TypeError, ValueError):
         raise FixtureError(f"bad date {fields['date']!r}: use YYYY-MM-DD", field=prefix + "date", **where) from None
+    _check_year_range(date, "date", where, prefix)
     precision = fields["precision"]
     if precision not in Precision.values:
         raise FixtureError(f"bad precision {precision!r}: use one of {', '.join(Precision.values)}",
@@ -116,6 +155,7 @@ def _check_end(fields, date, where, prefix=""):
         end = dt.date.fromisoformat(fields["end"])
     except (TypeError, ValueError):
         raise FixtureError(f"bad end {fields['end']!r}: use YYYY-MM-DD", field=prefix + "end", **where) from None
+    _check_year_range(end, "end", where, prefix)
     if end <= date:
         raise FixtureError("a span must end after it starts", field=prefix + "end", **where)
     return end
@@ -219,6 +259,10 @@ def validate(records, *, known_sources=(), known_people=(), known_works=(), know
         for name in ("aliases", "roles"):
             if name in fields and not all(isinstance(item, str) and item.strip() for item in fields[name]):
                 raise FixtureError("must be a list of non-empty strings", field=name, **where)
+        if model != "facts.source":
+            _check_lengths(fields, where)
+        if model == "facts.work" and fields.get("year") is not None:
+            _check_work_year(fields["year"], "year", where)
         target[key] = {**fields, "_where": where}
 
     sources = set(base.sources) | set(known_sources)
@@ -274,11 +318,12 @@ def validate(records, *, known_sources=(), known_people=(), known_works=(), know
             end = _check_end(claim, date, where, prefix="claim.")
             # A date claim states its own span: it never inherits the main version's end.
             claim = {**claim, "date": date.isoformat(), "end": end.isoformat() if end else None}
-        if kind == "event" and "description" in claim and not (
-                isinstance(claim["description"], str) and claim["description"].strip()):
-            raise FixtureError("must be a non-empty str", field="claim.description", **where)
-        if kind == "work" and "year" in claim and not isinstance(claim["year"], int):
-            raise FixtureError("must be a whole number", field="claim.year", **where)
+        for name in ("description", "when"):  # a claim's texts: as the fields they replace (issue 21 #15)
+            if name in claim and not (isinstance(claim[name], str) and claim[name].strip()):
+                raise FixtureError("must be a non-empty str", field=f"claim.{name}", **where)
+        _check_lengths(claim, where, prefix="claim.")
+        if kind == "work" and "year" in claim:
+            _check_work_year(claim["year"], "claim.year", where)
         identity = (kind, fact_key, source, quote, json.dumps(claim, sort_keys=True))
         if identity in seen:
             raise FixtureError("duplicate citation", field="quote", **where)

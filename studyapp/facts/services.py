@@ -3,8 +3,11 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -262,9 +265,24 @@ def _free_key(title: str) -> str:
     return key
 
 
+def _check_collections_owned(user, *, heir=False) -> None:
+    """OverLimit when `user` already owns settings.AUTHORING_MAX_COLLECTIONS_PER_USER collections."""
+    cap = settings.AUTHORING_MAX_COLLECTIONS_PER_USER
+    owned = Collection.objects.filter(owner=user).count()
+    if owned >= cap:
+        if heir:
+            raise OverLimit(f"{user.get_username()} already owns {owned} collections, the most one user may",
+                            field="owner")
+        raise OverLimit(f"you own {owned} collections, the most one user may: delete one you no longer need, or "
+                        f"hand it to an editor, before you create another", field=None)
+
+
 @transaction.atomic
 def collection_create(*, owner, title: str, description: str = "", visibility: str = Visibility.PRIVATE) -> Collection:
-    """A new, empty collection owned by `owner`; its key comes from the title (callers validate the fields)."""
+    """A new, empty collection owned by `owner`; its key comes from the title (callers validate the fields).
+    Raises OverLimit (field None) when `owner` already owns settings.AUTHORING_MAX_COLLECTIONS_PER_USER."""
+    get_user_model().objects.select_for_update().filter(pk=owner.pk).first()  # one create at a time per owner
+    _check_collections_owned(owner)
     return Collection.objects.create(key=_free_key(title), title=title, description=description,
                                      visibility=visibility, owner=owner)
 
@@ -309,6 +327,7 @@ def collection_transfer(*, collection: Collection, by, owner) -> Collection:
         raise NotAllowed("only the collection's owner hands it over")
     if not collection.editors.filter(pk=owner.pk).exists():
         raise InvalidFact("the new owner must be one of the collection's editors", field="owner")
+    _check_collections_owned(owner, heir=True)
     with transaction.atomic():
         collection.editors.remove(owner)
         collection.editors.add(by)
@@ -394,6 +413,13 @@ class InvalidFact(ValueError):
         super().__init__(message)
 
 
+class OverLimit(InvalidFact):
+    """A cap on what a user or a collection holds is reached (settings.AUTHORING_MAX_*, issue 21 probe #11): the
+    write is refused with a message saying what to do. `field` names the field to blame (`text`, `owner`), or is
+    None when no one field is (too many collections or sources): the API answers 400, a page shows the message on
+    that field or above the form."""
+
+
 # Never a fact's key: /api/collections/<key>/people/preview/ is the card preview, not a person.
 RESERVED_FACT_KEYS = {"preview"}
 # Never a source's key: /collections/<key>/sources/new/ is the page that adds a source, not a source's reader.
@@ -414,13 +440,42 @@ def _free_row_key(model, collection, base: str, limit: int) -> str:
     return key
 
 
+def _check_collection_text(collection: Collection, characters: int, *, replacing: Source | None = None) -> None:
+    """OverLimit on `text` when a text of this many characters (in place of `replacing`'s) would take the
+    collection's stored text past settings.AUTHORING_MAX_COLLECTION_TEXT_CHARS. Callers hold the collection's
+    row lock (_locked), so two uploads at once cannot both pass."""
+    cap = settings.AUTHORING_MAX_COLLECTION_TEXT_CHARS
+    others = Source.objects.filter(collection=collection)
+    if replacing is not None:
+        others = others.exclude(pk=replacing.pk)
+    used = others.aggregate(n=Sum(Length("text")))["n"] or 0
+    if used + characters > cap:
+        raise OverLimit(f"this text has {characters:,} characters and the collection's other sources "
+                        f"{used:,}: a collection holds at most {cap:,}: shorten it, remove a source the collection "
+                        f"no longer needs, or start another collection", field="text")
+
+
+def _locked(collection: Collection) -> None:
+    """Take the collection's row lock until the transaction ends: caps on its sources are checked one write at
+    a time (PostgreSQL; SQLite writes one transaction at a time anyway)."""
+    Collection.objects.select_for_update().filter(pk=collection.pk).first()
+
+
 @transaction.atomic
 def source_create(*, collection: Collection, by, title: str, text: str, author: str = "",
                   year: int | None = None) -> Source:
     """A source with its plain text in the collection (its owner or an editor); key = slug of the title, unique in
-    the collection. Callers convert uploads to plain text (authoring.text.source_text) and check its size."""
+    the collection. Callers convert uploads to plain text (authoring.text.source_text) and check its size.
+    Raises NotAllowed, or OverLimit when the collection holds settings.AUTHORING_MAX_SOURCES_PER_COLLECTION
+    sources (field None) or the text would take it past AUTHORING_MAX_COLLECTION_TEXT_CHARS (field `text`)."""
     if not collection.can_edit(by):
         raise NotAllowed("only the collection's owner and editors add sources")
+    _locked(collection)
+    cap, held = settings.AUTHORING_MAX_SOURCES_PER_COLLECTION, Source.objects.filter(collection=collection).count()
+    if held >= cap:
+        raise OverLimit(f"this collection holds {held} sources, the most a collection may: remove one it no longer "
+                        f"needs, or start another collection", field=None)
+    _check_collection_text(collection, len(text))
     key = _free_row_key(Source, collection, slugify(title), SOURCE_KEY_CHARS)
     with acting_as(by):
         return Source.objects.create(collection=collection, key=key, title=title, text=text, author=author or "",
@@ -629,7 +684,8 @@ def source_update(*, collection: Collection, by, key: str, values: dict) -> Sour
     """Change a source's title, author, year or text (plain text: callers convert uploads). A new text must still
     hold every quote citing the source, verbatim (else InvalidFact on `text` naming the facts). Cards are not this
     app's: authoring.services.source_edit regenerates them (a card shows its source's title). Raises NotAllowed,
-    FactNotFound or InvalidFact."""
+    FactNotFound or InvalidFact (OverLimit on `text` when a longer text would take the collection past
+    settings.AUTHORING_MAX_COLLECTION_TEXT_CHARS)."""
     source = _editable_source(collection, by, key, "change sources")
     values = _source_values(values)
     if "text" in values:
@@ -639,9 +695,12 @@ def source_update(*, collection: Collection, by, key: str, values: dict) -> Sour
                               field="text")
     changed = [name for name, value in values.items() if getattr(source, name) != value]
     if changed:
-        for name in changed:
-            setattr(source, name, values[name])
         with transaction.atomic(), acting_as(by):
+            if "text" in changed and len(values["text"]) > len(source.text):
+                _locked(collection)  # a longer text: within the collection's cap (a shorter one always is)
+                _check_collection_text(collection, len(values["text"]), replacing=source)
+            for name in changed:
+                setattr(source, name, values[name])
             source.save(update_fields=changed)
     return source
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from studyapp.facts.loading import MAX_YEAR, MIN_YEAR
 from studyapp.facts.models import SERGE
 
 FIRST_YEAR = 1881  # Alexander II's assassination, the first event the story needs
@@ -73,7 +74,12 @@ class Grouping:
         if self.named:
             return next((p for p in self.named if p.slug == slug), None)
         found = DECADE_SLUG.match(slug)
-        return decade_of(int(found.group(1))) if found else None
+        if not found:
+            return None
+        # Only the decades an event may fall in (facts.loading's MIN_YEAR to MAX_YEAR), written as decade_of writes
+        # them ("0100s" is not "100s"): a query over year 0 would fail (issue 21 probe #7).
+        period = decade_of(int(found.group(1)))
+        return period if period.slug == slug and MIN_YEAR - MIN_YEAR % 10 <= period.start <= MAX_YEAR else None
 
     def periods(self, years=()) -> list[Period]:
         """The periods to list: every named one; or the decades holding these years, earliest first."""
