@@ -77,6 +77,18 @@ BAD_FIXTURES = [
     ("fact without citation",
      lambda d: d.pop(5),
      "field 'key': person 'victor-serge' has no citation: every fact cites a source"),
+    ("date before the year 100",  # issue 21 probe #7: year 1 broke quizzes and period pages
+     lambda d: factbase.find(d, "facts.event", "1947-death-of-victor-serge")["fields"].update(date="0001-01-01"),
+     "record 9, field 'date': date 0001-01-01 is out of range: use a date between the years 100 and 2999"),
+    ("end after the year 2999",
+     lambda d: factbase.find(d, "facts.event", "1947-death-of-victor-serge")["fields"].update(end="9999-12-31"),
+     "record 9, field 'end': end 9999-12-31 is out of range: use a date between the years 100 and 2999"),
+    ("description over its limit",  # issue 21 probe #15: the API's and the forms' limits, in the one validation
+     lambda d: factbase.find(d, "facts.person", "victor-serge")["fields"].update(description="x" * 2001),
+     "record 5, field 'description': 2,001 characters; at most 2,000"),
+    ("claim over its field's limit",
+     lambda d: d[5]["fields"].update(claim={"description": "x" * 2001}),
+     "record 6, field 'claim.description': 2,001 characters; at most 2,000"),
     ("bad work kind",
      lambda d: factbase.find(d, "facts.work", "witness-to-the-german-revolution")["fields"].update(kind="pamphlet"),
      "record 7, field 'kind': bad kind 'pamphlet'"),
