@@ -230,7 +230,11 @@ def test_timeline_period_and_event_pages_work_at_the_edges_and_bad_decades_are_4
     assert "A Roman road was paved near the river." in period
     for key in Event.objects.filter(collection__key="edges").values_list("key", flat=True):
         assert client.get(f"/events/{key}/?collection=edges").status_code == 200, key
-    for slug in ("0000s", "0s", "10s", "90s", "0100s", "3000s", "9990s", "00100s"):
+    # A decade outside the years events may have is empty, like any decade without events; one whose years
+    # Python's dates do not hold (the 0s: year 0), or not written as the pages write it, is 404 (it was a 500).
+    for slug in ("10s", "90s", "3000s", "9990s"):
+        assert client.get(f"/periods/{slug}/?collection=edges").status_code == 200, slug
+    for slug in ("0000s", "0s", "00s", "0100s", "00100s", "10000s", "1935s", "100", "s"):
         assert client.get(f"/periods/{slug}/?collection=edges").status_code == 404, slug
 
 

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from studyapp.facts.loading import MAX_YEAR, MIN_YEAR
 from studyapp.facts.models import SERGE
 
 FIRST_YEAR = 1881  # Alexander II's assassination, the first event the story needs
@@ -76,10 +75,12 @@ class Grouping:
         found = DECADE_SLUG.match(slug)
         if not found:
             return None
-        # Only the decades an event may fall in (facts.loading's MIN_YEAR to MAX_YEAR), written as decade_of writes
-        # them ("0100s" is not "100s"): a query over year 0 would fail (issue 21 probe #7).
+        # Only decades written as decade_of writes them ("0100s" is not "100s") whose years Python's dates hold: a
+        # query over the 0s (year 0) would fail (issue 21 probe #7). Events lie in the 100s to the 2990s
+        # (facts.loading.MIN_YEAR, MAX_YEAR); a decade outside those is empty, as any decade without events, and
+        # an event written before that rule still has its decade's page.
         period = decade_of(int(found.group(1)))
-        return period if period.slug == slug and MIN_YEAR - MIN_YEAR % 10 <= period.start <= MAX_YEAR else None
+        return period if period.slug == slug and dt.MINYEAR <= period.start and period.end <= dt.MAXYEAR else None
 
     def periods(self, years=()) -> list[Period]:
         """The periods to list: every named one; or the decades holding these years, earliest first."""
