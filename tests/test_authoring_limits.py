@@ -77,8 +77,8 @@ def test_deeply_nested_html_is_read_on_the_api_create_and_edit(alice_api, book, 
 
 @pytest.mark.django_db
 def test_a_cited_sources_deep_html_edit_keeps_its_quotes(alice_api, book):
-    assert alice_api.post("/api/collections/readings/people/", {
-        "name": "Anna Karlova", "description": "Czech playwright.", "citations": CITE}, format="json").status_code == 201
+    person = {"name": "Anna Karlova", "description": "Czech playwright.", "citations": CITE}
+    assert alice_api.post("/api/collections/readings/people/", person, format="json").status_code == 201
     edited = alice_api.patch("/api/collections/readings/sources/a-novel/",
                              {"text": "<b>" * 1_200 + f"<p>{BORN}</p>", "format": "html"}, format="json")
     assert edited.status_code == 200, edited.json()
@@ -387,7 +387,8 @@ def test_a_collections_stored_text_is_capped_on_create_and_on_a_longer_edit(alic
 
 @pytest.mark.django_db
 def test_source_uploads_over_the_api_are_rate_limited_per_user(alice_api, bob_api, book, monkeypatch):
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"source_upload": "4/hour"})  # the fixture's upload is one
+    # 4: the fixture's upload is one.
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"source_upload": "4/hour"})
     posts = [alice_api.post("/api/collections/readings/sources/", {"title": f"T{n}", "text": "Text."},
                             format="json").status_code for n in range(2)]
     text_edit = alice_api.patch("/api/collections/readings/sources/t0/", {"text": "Other text."}, format="json")
