@@ -402,3 +402,12 @@ def test_source_uploads_over_the_api_are_rate_limited_per_user(alice_api, bob_ap
                            format="json").status_code == 200
     assert alice_api.get("/api/collections/readings/sources/").status_code == 200
     make_book(bob_api, "bobs")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ["null", "[]", '"text"', "7"])
+def test_a_source_patch_whose_body_is_not_an_object_is_400(alice_api, book, body):
+    """make fuzz: a PATCH of `null` was a 500 in the upload throttle's check for a new text."""
+    response = alice_api.generic("PATCH", "/api/collections/readings/sources/a-novel/", body,
+                                 content_type="application/json")
+    assert response.status_code == 400

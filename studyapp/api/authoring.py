@@ -166,7 +166,8 @@ class SourceUploads:
     throttle_scope = "source_upload"
 
     def get_throttles(self):
-        if self.request.method == "POST" or (self.request.method == "PATCH" and "text" in self.request.data):
+        if self.request.method == "POST" or (self.request.method == "PATCH" and isinstance(self.request.data, dict)
+                                             and "text" in self.request.data):
             return [ScopedRateThrottle()]
         return []
 
