@@ -21,8 +21,6 @@ from studyapp.accounts.services import (
 from studyapp.accounts.throttles import PASSWORD_CHECK, SIGNUP, throttle_posts
 
 
-@throttle_posts(SIGNUP)
-@require_http_methods(["GET", "POST"])
 def _safe_next(request) -> str:
     """The page to go back to after sign-up (?next= or the form's next), if it is one of this site's; else ""."""
     target = request.POST.get("next") or request.GET.get("next") or ""
@@ -31,6 +29,8 @@ def _safe_next(request) -> str:
     return target if target and allowed else ""
 
 
+@throttle_posts(SIGNUP)
+@require_http_methods(["GET", "POST"])
 def signup(request):
     after = _safe_next(request)
     if request.user.is_authenticated:
