@@ -1027,3 +1027,59 @@ def test_a_work_by_a_known_person_explains_the_cross_leak_in_plain_words(alice, 
         "other's answer. Reword the description so it does not name “Anna Karlova”, or accept it.")
     assert '<li data-rule="cross_leak">This card' in page
     assert "cross_leak (" not in page
+
+
+# --- what the hostile probe found in the pages ------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_a_quote_spanning_a_line_break_posted_with_crlf_is_found_in_the_stored_text(alice, book):
+    source_create(collection=book, by=alice, title="A poem", text="Poem line one\nPoem line two is here.\n\nEnd.")
+    response = client_for(alice).post("/collections/readings/new/person/", {
+        **PERSON, "cite-0-source": "a-poem", "cite-0-quote": "Poem line one\r\nPoem line two is here.", "save": "1"})
+    assert response.status_code == 302
+    assert Person.objects.get(collection=book).citations.get().quote == "Poem line one\nPoem line two is here."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("quote, error", [
+    ("in 1901. She wrote “The Glass River” in March 1931.\n\nIn 1936",
+     "a quote is one passage within one paragraph: select less"),
+    ("Prague", "a quote of one word proves nothing: select the words that state the fact"),
+])
+def test_a_quote_across_paragraphs_or_of_one_word_is_refused_on_the_quote(alice, book, quote, error):
+    before = counts()
+    response = client_for(alice).post("/collections/readings/new/person/", {
+        **PERSON, "cite-0-quote": quote, "save": "1"})
+    assert response.status_code == 400
+    assert response.context["formset"].forms[0].errors["quote"] == [error]
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_the_same_new_fact_sent_twice_is_saved_once(alice, book):
+    client = client_for(alice)
+    first = client.post("/collections/readings/new/person/", {**PERSON, "save": "1"})
+    second = client.post("/collections/readings/new/person/", {**PERSON, "save": "1"})
+    assert first["Location"] == second["Location"] == "/collections/readings/person/anna-karlova/"
+    assert list(Person.objects.filter(collection=book).values_list("key", flat=True)) == ["anna-karlova"]
+
+
+@pytest.mark.django_db
+def test_add_to_a_fact_without_a_fact_never_builds_a_link_from_the_query_string(alice, book):
+    for key in ("readings", "serge"):
+        response = client_for(alice).get(f"/collections/{key}/quote/?source=a/b&quote=x")
+        assert (response.status_code, response["Location"]) == (302, f"/collections/{key}/")
+    response = client_for(alice).get("/collections/readings/quote/?source=a-novel")
+    assert response["Location"] == "/collections/readings/sources/a-novel/"
+
+
+@pytest.mark.django_db
+def test_the_owner_is_told_they_own_it_when_adding_themself_as_editor(alice, book):
+    response = client_for(alice).post("/collections/readings/editors/", {"username": "alice"})
+    assert response.status_code == 400
+    assert response.context["editor_form"].errors["username"] == ["you own this collection: owners edit it already"]
+
+
+@pytest.mark.django_db
+def test_an_empty_post_to_the_source_edit_page_is_400(alice, book):
+    assert client_for(alice).post("/collections/readings/sources/a-novel/edit/", {}).status_code == 400

@@ -381,9 +381,15 @@ class CitationForm(forms.Form):
         return any(name != "source" for name in self.changed_data)
 
     def clean_quote(self):
-        quote = self.cleaned_data["quote"]
+        # Browsers post a textarea's line breaks as CRLF; stored texts have LF (authoring.text), so a passage
+        # spanning a line break would never be found verbatim.
+        quote = self.cleaned_data["quote"].replace("\r\n", "\n").replace("\r", "\n")
         if not quote.strip():
             raise forms.ValidationError("This field is required.")
+        if "\n\n" in quote.strip():
+            raise forms.ValidationError("a quote is one passage within one paragraph: select less")
+        if len(quote.split()) < 2:
+            raise forms.ValidationError("a quote of one word proves nothing: select the words that state the fact")
         problem = quote_problem(quote)
         if problem:
             raise forms.ValidationError(problem)

@@ -273,6 +273,8 @@ def collection_editor(request, key):
     if collection.owner_id != request.user.pk:
         raise PermissionDenied("only the collection's owner adds editors")
     form = EditorForm(request.POST)
+    if form.is_valid() and form.cleaned_data["username"].pk == collection.owner_id:
+        form.add_error("username", "you own this collection: owners edit it already")
     if form.is_valid():
         editor = form.cleaned_data["username"]
         collection_editor_add(collection=collection, by=request.user, editor=editor)
@@ -432,7 +434,7 @@ def source_edit(request, key, source):
     """Change a source's title, author, year or text (every quote citing it must stay in the new text)."""
     collection = _editable(request, key)
     row = get_object_or_404(Source.objects.filter(collection=collection), key=source)
-    form = SourceEditForm(request.POST or None, request.FILES or None,
+    form = SourceEditForm(request.POST if request.method == "POST" else None, request.FILES or None,
                           initial={"title": row.title, "author": row.author, "year": row.year})
     if request.method == "POST" and form.is_valid():
         try:
@@ -500,8 +502,9 @@ def quote_to_fact(request, key):
     kind, _, fact = request.GET.get("fact", "").partition(":")
     if kind not in KINDS or not fact:
         messages.error(request, "Choose the fact to add the quote to.")
-        back = reverse("authoring:source", args=[key, request.GET.get("source", "")]) \
-            if request.GET.get("source") else reverse("authoring:collection", args=[key])
+        source = Source.objects.filter(collection=collection, key=request.GET.get("source", "")).first()
+        back = reverse("authoring:source", args=[key, source.key]) if source else reverse(
+            "authoring:collection", args=[key])  # never a URL built from whatever the query string holds
         return redirect(back)
     get_object_or_404(FACT_MODELS[kind].objects.filter(collection=collection).only("pk"), key=fact)
     params = urlencode({name: request.GET.get(name, "") for name in ("source", "quote")})
@@ -590,6 +593,20 @@ def _service_error(form, formset, error: InvalidFact):
         form.add_error(field, str(error) if field else f"{error.field}: {error}")
 
 
+TWIN_FIELDS = {"person": ("name",), "work": ("title",), "event": ("date", "description")}
+
+
+def _twin(collection, kind, fields, citations):
+    """The collection's fact identical to the one about to be saved (same name, title, or date and description, and
+    the same quotes): a form sent twice (a second click, a reload) finds it rather than making a copy under key-2."""
+    quotes = [(c["source"], c["quote"]) for c in citations]
+    for fact in FACT_MODELS[kind].objects.filter(collection=collection,
+                                                 **{name: fields.get(name) for name in TWIN_FIELDS[kind]}):
+        if [(c["source"], c["quote"]) for c in fact_values(fact)[1]] == quotes:
+            return fact
+    return None
+
+
 def _preview_or_save(request, collection, kind, form, formset, *, key=None):
     """"Preview cards" (fact_preview, nothing kept) or "Save" (fact_author / fact_edit): the preview, or the
     saved fact, or None when the service refused it (its error then sits on the form)."""
@@ -610,7 +627,7 @@ def _preview_or_save(request, collection, kind, form, formset, *, key=None):
                 dropped["label"] = CARD_NAMES.get(dropped["kind"], "A card")
             return preview, None
         if key is None:
-            fact, _ = services.fact_author(**args)
+            fact = _twin(collection, kind, fields, citations) or services.fact_author(**args)[0]
         else:
             fact, _ = services.fact_edit(**args, key=key)
         return None, fact
