@@ -312,8 +312,7 @@ def test_a_card_just_forgotten_shows_as_not_known(small, alice):
     _review(alice, card, 1, now)
     mastery = mastery_for(alice, now + dt.timedelta(seconds=5), [card.sibling_key])[card.sibling_key]
     assert (mastery.studied, mastery.percent, mastery.css) == (1, 0, "m-poor")
-    assert mastery.describe() == ("you recall about 0% of 1 studied card (1 still in learning steps, counted as "
-                                  "not learned yet); 1 not studied yet")  # its sibling
+    assert mastery.describe() == "you recall about 0% of 1 studied card (1 still being learned); 1 not studied yet"
 
 
 def test_summarise_is_pure_and_groups_combine_card_weighted():

@@ -66,7 +66,7 @@ class Mastery:
             return f"not studied yet ({self.not_studied} card{'s' if self.not_studied != 1 else ''})"
         text = f"you recall about {self.percent}% of {self.studied} studied card{'s' if self.studied != 1 else ''}"
         if self.learning:  # else a card just answered Good reads as "0 %" with no reason given
-            text += f" ({self.learning} still in learning steps, counted as not learned yet)"
+            text += f" ({self.learning} still being learned)"
         return text + (f"; {self.not_studied} not studied yet" if self.not_studied else "")
 
 
