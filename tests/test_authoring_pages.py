@@ -1083,3 +1083,30 @@ def test_the_owner_is_told_they_own_it_when_adding_themself_as_editor(alice, boo
 @pytest.mark.django_db
 def test_an_empty_post_to_the_source_edit_page_is_400(alice, book):
     assert client_for(alice).post("/collections/readings/sources/a-novel/edit/", {}).status_code == 400
+
+
+# --- the caps, on the pages ------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_the_pages_say_when_a_cap_is_reached_and_write_nothing(alice, bob, book, settings):
+    settings.AUTHORING_MAX_COLLECTIONS_PER_USER = 1
+    settings.AUTHORING_MAX_SOURCES_PER_COLLECTION = 1
+    before = counts()
+    response = client_for(alice).post("/collections/", {"title": "Another", "visibility": "private"})
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "you own 1 collections, the most one user may: delete one you no longer need, or hand it to an editor, "
+        "before you create another"]
+    response = client_for(alice).post("/collections/readings/sources/new/", {
+        "title": "Second", "text": "More text here.", "format": "text"})
+    assert response.status_code == 400
+    assert response.context["form"].non_field_errors() == [
+        "this collection holds 1 sources, the most a collection may: remove one it no longer needs, or start "
+        "another collection"]
+    assert counts() == before
+    bobs = collection_create(owner=bob, title="Bob's own")
+    collection_editor_add(collection=bobs, by=bob, editor=alice)  # alice may not take it: she owns 1 already
+    response = client_for(bob).post(f"/collections/{bobs.key}/owner/", {"username": "alice"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["alice already owns 1 collections, the most one user may"]
+    bobs.refresh_from_db()
+    assert bobs.owner == bob

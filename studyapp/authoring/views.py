@@ -51,6 +51,7 @@ from studyapp.facts.services import (
     FactNotFound,
     InvalidFact,
     NotAllowed,
+    OverLimit,
     collection_create,
     collection_delete,
     collection_editor_add,
@@ -118,9 +119,13 @@ def collection_list(request):
     form = CollectionForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            collection = collection_create(owner=request.user, **form.cleaned_data)
-            messages.success(request, f"Collection “{collection.title}” created. Add a source to start.")
-            return redirect("authoring:collection", key=collection.key)
+            try:
+                collection = collection_create(owner=request.user, **form.cleaned_data)
+            except OverLimit as error:  # the most collections one user may own
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Collection “{collection.title}” created. Add a source to start.")
+                return redirect("authoring:collection", key=collection.key)
     user = request.user
     if user.is_authenticated:
         listed = list(Collection.objects.listed_for(user).order_by("title", "key"))
@@ -301,7 +306,11 @@ def collection_owner(request, key):
     if heir is None:
         messages.error(request, "Choose one of the collection's editors as its new owner.")
         return redirect("authoring:collection", key=key)
-    collection_transfer(collection=collection, by=request.user, owner=heir)
+    try:
+        collection_transfer(collection=collection, by=request.user, owner=heir)
+    except OverLimit as error:  # the heir owns the most collections one user may
+        messages.error(request, str(error))
+        return redirect("authoring:collection", key=key)
     messages.success(request, f"{heir.username} now owns this collection; you edit it.")
     return redirect("authoring:collection", key=key)
 
@@ -337,10 +346,16 @@ def source_new(request, key):
     form = SourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        source = source_create(collection=collection, by=request.user, title=data["title"], text=data["text"],
-                               author=data.get("author") or "", year=data.get("year"))
-        messages.success(request, f"Source “{source.title}” added: select a passage to turn it into a fact.")
-        return redirect("authoring:source", key=key, source=source.key)
+        try:
+            source = source_create(collection=collection, by=request.user, title=data["title"], text=data["text"],
+                                   author=data.get("author") or "", year=data.get("year"))
+        except OverLimit as error:  # the collection's caps: its number of sources, its characters of text
+            field = ("file" if data.get("uploaded") or request.FILES.get("file") else "text") \
+                if error.field == "text" else None
+            form.add_error(field, str(error))
+        else:
+            messages.success(request, f"Source “{source.title}” added: select a passage to turn it into a fact.")
+            return redirect("authoring:source", key=key, source=source.key)
     status = 400 if form.is_bound else 200
     too_big = any("at most 1,000,000" in str(e) for e in form.errors.get("file", []) + form.errors.get("text", []))
     return render(request, "authoring/source_new.html", {"collection": collection, "form": form},
