@@ -261,7 +261,7 @@ def test_card_report_names_each_violation_and_fails(tmp_path):
         {"model": "facts.event", "fields": {"key": "arrest", "when": "1928", "date": "1928-01-01",
                                            "precision": "year", "description": "His 1928 arrest.",
                                            "weight": "core"}},
-        {"model": "facts.citation", "fields": {"source": ["s.txt"], "event": ["arrest"], "quote": "arrested"}},
+        {"model": "facts.citation", "fields": {"source": ["s.txt"], "event": ["arrest"], "quote": "was arrested"}},
     ]))
     load_facts(paths=[tmp_path / "base.json"])
     out = StringIO()

@@ -408,7 +408,7 @@ def test_card_report_checks_each_collection_on_its_own_facts(tmp_path):
         {"model": "facts.source", "fields": {"key": "s.txt", "title": "S", "kind": "article"}},
         {"model": "facts.event", "fields": {"key": "arrest", "when": "1928", "date": "1928-01-01",
                                            "precision": "year", "description": "His 1928 arrest.", "weight": "core"}},
-        {"model": "facts.citation", "fields": {"source": ["s.txt"], "event": ["arrest"], "quote": "arrested"}},
+        {"model": "facts.citation", "fields": {"source": ["s.txt"], "event": ["arrest"], "quote": "was arrested"}},
     ]))
     load_facts(paths=[path])
     load_facts(paths=[path], collection="group")

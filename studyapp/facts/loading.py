@@ -305,6 +305,13 @@ def validate(records, *, known_sources=(), known_people=(), known_works=(), know
         if len(quote.split()) > MAX_QUOTE_WORDS:
             raise FixtureError(f"quote is {len(quote.split())} words; at most {MAX_QUOTE_WORDS}",
                                field="quote", **where)
+        # A quote is one passage: a single word (or a lone "a" or ".") verifies nothing, and a quote across a blank
+        # line joins two paragraphs the reader shows apart (the authoring pages refuse both before a save).
+        if len(quote.split()) < 2:
+            raise FixtureError("quote is one word: at least two, the words that state the fact", field="quote",
+                               **where)
+        if "\n\n" in quote.strip():
+            raise FixtureError("quote spans a blank line: one passage within one paragraph", field="quote", **where)
         claim = fields.get("claim", {})
         model_class = FACT_MODELS[f"facts.{kind}"]
         for name in claim:
