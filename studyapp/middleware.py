@@ -31,8 +31,10 @@ def _refuse(request, status, message):
 # Where an Anki package is uploaded: the package (at most ANKI_IMPORT_MAX_BYTES) and the multipart framing.
 ANKI_UPLOAD_PATHS = frozenset({"/api/import/anki-reviews/", "/settings/anki-reviews/"})
 MULTIPART_SLACK = 64 * 1024
-# Where a collection's source text is posted (at most SOURCE_UPLOAD_MAX_BYTES): the API, and the "Add a source" page.
-SOURCE_UPLOAD_PATH = re.compile(r"/api/collections/[-a-zA-Z0-9_]+/sources/|/collections/[-a-zA-Z0-9_]+/sources/new/")
+# Where a collection's source text is sent (at most SOURCE_UPLOAD_MAX_BYTES): the API (a new source, or a source's
+# new text by PATCH), and the "Add a source" page (the edit page's text is a form post under Django's own limits).
+SOURCE_UPLOAD_PATH = re.compile(
+    r"/api/collections/[-a-zA-Z0-9_]+/sources/(?:[-a-zA-Z0-9_]+/)?|/collections/[-a-zA-Z0-9_]+/sources/new/")
 
 
 def _body_limit(request):
