@@ -7,6 +7,7 @@ facts.selectors.collection_for's: a collection the user may not see is 404 (priv
 editors); one they may see but not change is 403 for every write; writing needs a signed-in user.
 """
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -688,7 +689,6 @@ def fact_new(request, key, kind):
 
 
 def _day(value):
-    import datetime as dt
     return value if isinstance(value, dt.date) or value is None else dt.date.fromisoformat(value)
 
 
