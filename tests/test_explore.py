@@ -9,6 +9,7 @@ import fsrs
 import pytest
 from django.utils import timezone
 
+from studyapp.accounts.models import settings_for
 from studyapp.cards.models import Card
 from studyapp.facts import timeline
 from studyapp.facts.models import Citation, Event, Person, Source, Work
@@ -369,6 +370,11 @@ def test_a_timeline_event_is_coloured_by_the_people_in_it_too(client, small, ali
 
 def test_stats_has_a_mastery_table_by_period_and_deck(client, small, alice):
     now = timezone.now()
+    # Recall is counted in study days: put alice's day boundary 12 hours away from now, so a review an hour
+    # ago is today's whatever the clock (run between 04:00 and 05:00 UTC, it was yesterday's: 98 %).
+    prefs = settings_for(alice)
+    prefs.day_starts_at = (now.hour + 12) % 24  # alice's timezone is UTC
+    prefs.save()
     for card in Card.objects.filter(sibling_key="event:exile-to-orenburg"):
         _review(alice, card, 4, now - dt.timedelta(hours=1))
     client.force_login(alice)
