@@ -2,7 +2,7 @@
 name a fact. Built and parsed only here. At the bottom of the import graph (imports nothing of ours).
 """
 
-FACT_TYPES = ("person", "work", "event")
+FACT_TYPES = ("person", "work", "event", "idea")
 
 
 def ref(fact_type: str, key: str) -> str:
@@ -11,7 +11,7 @@ def ref(fact_type: str, key: str) -> str:
 
 
 def ref_of(fact) -> str:
-    """The reference of a Person, Work or Event row (its model name is its fact type)."""
+    """The reference of a Person, Work, Event or Idea row (its model name is its fact type)."""
     return ref(fact._meta.model_name, fact.key)
 
 

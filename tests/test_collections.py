@@ -192,7 +192,7 @@ def test_export_facts_writes_one_collection_or_all_in_the_same_shape(fixtures_di
     group = json.loads(capsys.readouterr().out)
     call_command("export_facts")
     everything = json.loads(capsys.readouterr().out)
-    assert list(group) == list(everything) == ["sources", "people", "works", "events"]
+    assert list(group) == list(everything) == ["sources", "people", "works", "events", "ideas"]
     assert [p["name"] for p in group["people"]] == ["Victor Lvovich Kibalchich"]
     assert [p["name"] for p in everything["people"]] == ["Victor Lvovich Kibalchich", "Victor Serge"]
     assert [s["key"] for s in everything["sources"]] == [s["key"] for s in group["sources"]] * 2
@@ -416,9 +416,9 @@ def test_card_report_checks_each_collection_on_its_own_facts(tmp_path):
     with pytest.raises(CommandError, match="4 card-rule violation"):
         call_command("card_report", stdout=out)
     lines = [line.strip() for line in out.getvalue().splitlines()]
-    assert lines[lines.index("violations: 4") - 7:] == [
+    assert lines[lines.index("violations: 4") - 8:] == [
         "2 cards", "kinds: event_when 2", "decks: events 2", "weights: core 2", "people:", "works:",
-        "events: core 2", "violations: 4",
+        "events: core 2", "ideas:", "violations: 4",
         "group/event:arrest: leak: the description states a year: 'His 1928 arrest.'",
         "group/event:arrest:event_when: leak: the prompt states an accepted answer: 1928, the year(s) 1928",
         "event:arrest: leak: the description states a year: 'His 1928 arrest.'",

@@ -227,7 +227,7 @@ def test_search_finds_an_alias(client, facts):
 # session, user, settings or review state; /stats/ is only for the signed in.
 PAGE_QUERIES = {
     "/timeline/": (10, 6), "/timeline/?person=victor-serge": (10, 6), "/people/": (5, 1), "/works/": (5, 1),
-    "/sources/": (3, 1), "/people/victor-serge/": (8, 4), "/works/witness-to-the-german-revolution/": (7, 3),
+    "/sources/": (3, 1), "/people/victor-serge/": (9, 5), "/works/witness-to-the-german-revolution/": (7, 3),
     "/events/1919-serge-arrives-in-russia/": (8, 4), f"/sources/{factbase.S004}/": (6, 2),
     "/periods/1917-1921/": (7, 3), "/search/?q=serge": (5, 3), "/stats/": (12, None),
 }

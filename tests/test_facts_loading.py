@@ -203,7 +203,7 @@ def test_export_facts_shape(capsys, base_file):
     load_facts(paths=[base_file])
     call_command("export_facts")
     exported = json.loads(capsys.readouterr().out)
-    assert list(exported) == ["sources", "people", "works", "events"]
+    assert list(exported) == ["sources", "people", "works", "events", "ideas"]
     assert exported["sources"][0] == {"key": factbase.S001, "title": "Discussion of Memoirs of a Revolutionary"}
     assert exported["people"] == [{
         "name": "Victor Serge", "aliases": ["Serge"],

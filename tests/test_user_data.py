@@ -368,7 +368,7 @@ def test_export_lists_the_collections_the_user_owns_and_edits_with_their_facts(a
         (factbase.S002, "Victor Serge biography", 1, ""),
         (factbase.S003, "Victor Serge’s World and Ours", 1, ""),
         (factbase.S004, "Revolutionary Victor Serge Has a Message", 3, "Serge died in 1947.")]
-    assert list(mine["facts"]) == ["sources", "people", "works", "events"]
+    assert list(mine["facts"]) == ["sources", "people", "works", "events", "ideas"]
     assert mine["facts"]["people"] == [{
         "name": "Victor Serge", "aliases": ["Serge"],
         "description": "Revolutionary writer who survived Stalin's Terror.",

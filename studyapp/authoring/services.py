@@ -18,7 +18,7 @@ from studyapp.cards import text
 from studyapp.cards.generation import generate_cards
 from studyapp.cards.models import Card, collection_card_key
 from studyapp.cards.rules import violations as card_violations
-from studyapp.cards.selectors import fact_snapshots
+from studyapp.cards.selectors import fact_snapshots, idea_snapshots
 from studyapp.cards.services import sync_cards
 from studyapp.facts.models import Collection
 from studyapp.facts.services import (
@@ -113,8 +113,9 @@ class _Rollback(Exception):
 
 def _generated(collection):
     people, works, events = fact_snapshots(collection)
-    specs = generate_cards(people, works, events)
-    return (people, works, events), specs, card_violations(specs, people, works, events)
+    ideas = idea_snapshots(collection)  # a collection loaded from fixtures may hold ideas: they share its rules
+    specs = generate_cards(people, works, events, ideas)
+    return (people, works, events), specs, card_violations(specs, people, works, events, ideas)
 
 
 def fact_preview(*, collection: Collection, by, kind: str, fields: dict, citations: list[dict], key=None) -> Preview:

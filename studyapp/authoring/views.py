@@ -419,7 +419,7 @@ def _already(source, people, works, events):
     whose quote a fact of its kind cites and whose words its name or title shares; a date whose date, precision
     and span an event already has. One query (this source's citations)."""
     cited = {"person": {}, "work": {}, "event": {}}
-    for quote, person, work, event in Citation.objects.filter(source=source).values_list(
+    for quote, person, work, event in Citation.objects.filter(source=source, idea__isnull=True).values_list(
             "quote", "person_id", "work_id", "event_id"):
         kind, pk = ("person", person) if person else ("work", work) if work else ("event", event)
         cited[kind].setdefault(pk, []).append(quote)

@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from studyapp.cards import text
+from studyapp.decks import DECK_OF
 from studyapp.facts.timeline import end_of
 from studyapp.refs import ref
 from studyapp.topics import PERIODS, TOPICS
@@ -118,6 +119,19 @@ class EventFact:
     end: dt.date | None = None
     topic: str = ""
     dispute_note: str = ""
+
+
+@dataclass(frozen=True)
+class IdeaFact:
+    """What someone thought, argued or named: asked as its question (the curator's words, borne out by its quotes)."""
+
+    key: str
+    question: str
+    answer: str
+    aliases: tuple[str, ...]
+    versions: tuple[Version, ...]
+    holder: str | None = None
+    weight: str = "context"
 
 
 @dataclass
@@ -460,7 +474,7 @@ def _blank(quote, terms, common=()):
 def cloze_card(fact_type, fact, terms, accepted, what, ambiguous_terms, common=()):
     """A cloze from the first citation whose quote determines the answer; shared terms are never blanked."""
     terms = [t for t in terms if t.casefold() not in ambiguous_terms]
-    deck = {"person": "people", "work": "works", "event": "events"}[fact_type]
+    deck = DECK_OF[fact_type]
     for version in fact.versions:
         for cite in version.cites:
             blanked = _blank(cite.quote, terms, common)
@@ -481,7 +495,19 @@ def cloze_card(fact_type, fact, terms, accepted, what, ambiguous_terms, common=(
 
 # --- the whole base -----------------------------------------------------------------------------
 
-def generate_cards(people, works, events):
+# --- ideas -------------------------------------------------------------------------------------
+
+def idea_cards(idea):
+    """One card: the idea's question, its answer. An idea is no period's (it has no date), so it has no topics; its
+    cards are the People deck's (what people thought: studyapp.decks)."""
+    return [CardSpec(
+        key=card_key("idea", idea.key, "idea"), fact_type="idea", fact_key=idea.key, kind="idea", deck="people",
+        prompt=idea.question, answer=idea.answer, accepted=_unique([idea.answer, *idea.aliases]),
+        citations=_all_cites(idea), weight=idea.weight,
+    )]
+
+
+def generate_cards(people, works, events, ideas=()):
     """Every card spec for the base, in the order new cards are introduced (intro_rank)."""
     # Most-cited first within each weight, so the first cards met are the facts the sources dwell on.
     people = sorted((p for p in people if p.weight in WEIGHTS), key=lambda p: (-len(_all_cites(p)), p.key))
@@ -513,6 +539,10 @@ def generate_cards(people, works, events):
         unique_fit = len(event.versions) <= 1 and all(fitting[("year", y)] == 1
                                                        for y in range(start.year, end.year + 1))
         specs += event_cards(event, reverse_ok=unique_fit)
+
+    # Most-cited first, as people and works: the views the sources dwell on are met first.
+    for idea in sorted((i for i in ideas if i.weight in WEIGHTS), key=lambda i: (-len(_all_cites(i)), i.key)):
+        specs += idea_cards(idea)
 
     # A name or title shared by two facts cannot be a cloze answer: the blank would fit both.
     owners = defaultdict(set)
@@ -595,7 +625,7 @@ def drop_shared_prompts(specs):
 # work), then the other ways of asking about core facts, then context facts the same way; decks
 # interleaved so a first week mixes people, events and works.
 INTRO_ORDER = ("people", "events", "works")  # the decks of studyapp.decks, in the order new cards interleave
-PRIMARY_KINDS = ("person_who", "event_when", "work_reverse", "work_author")
+PRIMARY_KINDS = ("person_who", "event_when", "work_reverse", "work_author", "idea")
 
 
 def rank_for_introduction(specs):

@@ -21,6 +21,7 @@ class CardKind(models.TextChoices):
     EVENT_REVERSE = "event_reverse", "Date → what happened"
     EVENT_DISPUTE = "event_dispute", "What do the sources say about …?"
     CLOZE = "cloze", "Fill the blank in a quote"
+    IDEA = "idea", "What did X think, argue or call …?"
 
 
 class CardQuerySet(models.QuerySet):
@@ -61,7 +62,7 @@ class Card(models.Model):
     collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="cards")
     key = models.CharField(max_length=200, unique=True,
                            help_text="[collection/]fact type:fact key:kind; never from text")
-    fact_type = models.CharField(max_length=10)  # person, work, event
+    fact_type = models.CharField(max_length=10)  # person, work, event, idea
     fact_key = models.CharField(max_length=120)
     sibling_key = models.CharField(max_length=140, db_index=True,
                                    help_text="fact type:fact key; cards sharing it are siblings.")

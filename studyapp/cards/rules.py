@@ -34,9 +34,9 @@ class Violation:
         return f"{self.card}: {self.rule}: {self.message}"
 
 
-def _facts(people, works, events):
+def _facts(people, works, events, ideas=()):
     return {**{("person", p.key): p for p in people}, **{("work", w.key): w for w in works},
-            **{("event", e.key): e for e in events}}
+            **{("event", e.key): e for e in events}, **{("idea", i.key): i for i in ideas}}
 
 
 def _leaks(spec):
@@ -51,6 +51,11 @@ def _leaks(spec):
         described = spec.prompt.split(":", 1)[-1]
         echoed = dict.fromkeys(w for t in spec.accepted for w in text.shared_words(t, described))
         found += [f"title word {w!r}" for w in echoed]
+    if spec.kind == "idea":
+        # An idea's question is written by hand: any word of its answer in it ("Cheka" in "the Cheka's creation")
+        # gives the answer away, not only the whole answer.
+        echoed = dict.fromkeys(w for a in spec.accepted for w in text.shared_words(a, spec.prompt))
+        found += [f"answer word {w!r}" for w in echoed]
     if spec.kind == "work_year" and spec.date_span:
         first, last = spec.date_span
         found += [str(y) for y in text.years_in(spec.prompt) if first.year <= y <= last.year]
@@ -106,9 +111,9 @@ def fact_violations(people, works, events):
     return found
 
 
-def violations(specs, people, works, events) -> list[Violation]:
+def violations(specs, people, works, events, ideas=()) -> list[Violation]:
     """Every broken card rule, each with the card's key (or the fact's, for a content rule)."""
-    facts = _facts(people, works, events)
+    facts = _facts(people, works, events, ideas)
     found = fact_violations(people, works, events)
     prompts = Counter(text.fold(s.prompt) for s in specs)
     by_kind = defaultdict(list)
@@ -188,7 +193,7 @@ def _date_violations(spec, event):
     return found
 
 
-def report(specs, people, works, events) -> dict:
+def report(specs, people, works, events, ideas=()) -> dict:
     """Counts per kind, deck and weight, and the violations: what card_report prints."""
     return {
         "cards": len(specs),
@@ -199,6 +204,7 @@ def report(specs, people, works, events) -> dict:
             "people": dict(sorted(Counter(p.weight for p in people).items())),
             "works": dict(sorted(Counter(w.weight for w in works).items())),
             "events": dict(sorted(Counter(e.weight for e in events).items())),
+            "ideas": dict(sorted(Counter(i.weight for i in ideas).items())),
         },
-        "violations": violations(specs, people, works, events),
+        "violations": violations(specs, people, works, events, ideas),
     }

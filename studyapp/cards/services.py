@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from studyapp.cards.generation import generate_cards
 from studyapp.cards.models import Card, collection_card_key
-from studyapp.cards.selectors import fact_snapshots
+from studyapp.cards.selectors import fact_snapshots, idea_snapshots
 from studyapp.facts.models import SERGE
 
 SYNCED_FIELDS = ("fact_type", "fact_key", "kind", "deck", "prompt", "answer", "accepted", "topics", "citations",
@@ -22,7 +22,7 @@ def sync_cards(*, collection, now=None) -> dict:
     now = now or timezone.now()
     # The generator's rules (ambiguity, giveaways, significance) look at one collection's facts at a time.
     specs = {collection_card_key(collection.key, spec.key): spec
-             for spec in generate_cards(*fact_snapshots(collection))}
+             for spec in generate_cards(*fact_snapshots(collection), ideas=idea_snapshots(collection))}
     if collection.key != SERGE:
         # Topics are the Serge base's periods of his life (studyapp/topics.py): they mean nothing for another
         # subject's facts, so its cards carry none (no misleading Anki topic tags, no Serge period filter).

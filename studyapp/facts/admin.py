@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from studyapp.facts.models import Citation, Collection, Event, Person, Source, Work
+from studyapp.facts.models import Citation, Collection, Event, Idea, Person, Source, Work
 
 
 @admin.register(Collection)
@@ -55,3 +55,11 @@ class CitationAdmin(admin.ModelAdmin):
     list_display = ["source", "fact", "quote"]
     list_filter = ["source"]
     search_fields = ["quote"]
+
+
+@admin.register(Idea)
+class IdeaAdmin(SimpleHistoryAdmin):  # "History": who changed it when
+    list_display = ["key", "holder", "answer", "weight", "collection"]
+    list_filter = ["collection", "weight", "citations__source"]
+    search_fields = ["key", "question", "answer", "aliases"]
+    inlines = [CitationInline]

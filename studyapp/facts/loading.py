@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from studyapp.facts.models import COLLECTION_KEY, Event, Person, Precision, Visibility, Weight, Work, WorkKind
+from studyapp.facts.models import COLLECTION_KEY, Event, Idea, Person, Precision, Visibility, Weight, Work, WorkKind
 
 MAX_QUOTE_CHARS = 400
 MAX_QUOTE_WORDS = 40  # "about 30 words": a little slack for hyphenated and short words
@@ -25,16 +25,18 @@ MIN_YEAR, MAX_YEAR = 100, 2999
 
 # The longest text a fact's field may hold, and so a claim stating that field differently (issue 21 probe #15): the
 # API's and the forms' limits (the columns' max_length where they have one).
-TEXT_LIMITS = {"name": 200, "title": 300, "when": 100, "topic": 200, "description": 2000, "dispute_note": 2000}
+TEXT_LIMITS = {"name": 200, "title": 300, "when": 100, "topic": 200, "description": 2000, "dispute_note": 2000,
+               "question": 500, "answer": 300}
 ITEM_LIMITS = {"aliases": 200, "roles": 100}  # each item of these lists
 MAX_WORK_YEAR = 9999  # a work's year (and a claim of it): 0 to 9999, as the API and the forms take it
 
-FACT_MODELS = {"facts.person": Person, "facts.work": Work, "facts.event": Event}
+FACT_MODELS = {"facts.person": Person, "facts.work": Work, "facts.event": Event, "facts.idea": Idea}
 REQUIRED = {
     "facts.source": {"key": str, "title": str, "kind": str},
     "facts.person": {"key": str, "name": str, "description": str},
     "facts.work": {"key": str, "title": str, "kind": str},
     "facts.event": {"key": str, "when": str, "date": str, "precision": str, "description": str},
+    "facts.idea": {"key": str, "question": str, "answer": str},
     "facts.citation": {"source": list, "quote": str},
 }
 OPTIONAL = {
@@ -45,7 +47,8 @@ OPTIONAL = {
                    "coauthors": list},
     "facts.event": {"aliases": list, "people": list, "works": list, "weight": str, "dispute_note": str,
                     "end": (str, type(None)), "topic": str},
-    "facts.citation": {"person": list, "work": list, "event": list, "claim": dict},
+    "facts.idea": {"aliases": list, "holder": (list, type(None)), "weight": str},
+    "facts.citation": {"person": list, "work": list, "event": list, "idea": list, "claim": dict},
 }
 
 
@@ -72,10 +75,12 @@ class FactBase:
     people: dict = field(default_factory=dict)
     works: dict = field(default_factory=dict)
     events: dict = field(default_factory=dict)
+    ideas: dict = field(default_factory=dict)
     citations: dict = field(default_factory=dict)
 
     def facts_of(self, model_name):
-        return {"facts.person": self.people, "facts.work": self.works, "facts.event": self.events}[model_name]
+        return {"facts.person": self.people, "facts.work": self.works, "facts.event": self.events,
+                "facts.idea": self.ideas}[model_name]
 
 
 def quote_occurs(quote, text) -> bool:
@@ -222,7 +227,7 @@ def read_files(paths) -> list[tuple[Path, int, dict]]:
     return records
 
 
-def validate(records, *, known_sources=(), known_people=(), known_works=(), known_events=(),
+def validate(records, *, known_sources=(), known_people=(), known_works=(), known_events=(), known_ideas=(),
              sources_dir=None, source_texts=None) -> FactBase:
     """Check every record and every reference; return the fact base or raise FixtureError. Quotes are checked
     verbatim against the texts in `sources_dir` (files named by source key) or in `source_texts` ({key: text},
@@ -277,6 +282,11 @@ def validate(records, *, known_sources=(), known_people=(), known_works=(), know
             coauthor = _natural_key(ref, work["_where"], "coauthors")
             if coauthor not in people:
                 raise FixtureError(f"unknown person {coauthor!r}", field="coauthors", **work["_where"])
+    for idea in base.ideas.values():
+        if idea.get("holder") is not None:
+            holder = _natural_key(idea["holder"], idea["_where"], "holder")
+            if holder not in people:
+                raise FixtureError(f"unknown person {holder!r}", field="holder", **idea["_where"])
     for event in base.events.values():
         for name, known in (("people", people), ("works", works)):
             for ref in event.get(name, []):
@@ -285,16 +295,18 @@ def validate(records, *, known_sources=(), known_people=(), known_works=(), know
                     raise FixtureError(f"unknown {name[:-1] if name == 'works' else 'person'} {target!r}",
                                        field=name, **event["_where"])
 
-    facts_known = {"person": people, "work": works, "event": set(base.events) | set(known_events)}
+    facts_known = {"person": people, "work": works, "event": set(base.events) | set(known_events),
+                   "idea": set(base.ideas) | set(known_ideas)}
     file_texts = {}
     seen = set()
     for where, fields in pending_citations:
         source = _natural_key(fields["source"], where, "source")
         if source not in sources:
             raise FixtureError(f"unknown source {source!r}", field="source", **where)
-        refs = [name for name in ("person", "work", "event") if name in fields]
+        refs = [name for name in ("person", "work", "event", "idea") if name in fields]
         if len(refs) != 1:
-            raise FixtureError("a citation names exactly one of person, work or event", field="person", **where)
+            raise FixtureError("a citation names exactly one of person, work, event or idea", field="person",
+                               **where)
         kind = refs[0]
         fact_key = _natural_key(fields[kind], where, kind)
         if fact_key not in facts_known[kind]:
@@ -314,6 +326,10 @@ def validate(records, *, known_sources=(), known_people=(), known_works=(), know
             raise FixtureError("quote spans a blank line: one passage within one paragraph", field="quote", **where)
         claim = fields.get("claim", {})
         model_class = FACT_MODELS[f"facts.{kind}"]
+        if claim and not model_class.CLAIM_FIELDS:
+            # An idea is one view with its own question: a differing view is another idea, not a claim on this one.
+            raise FixtureError(f"this {kind}'s citation may state no claim: a differing view is an idea of its own",
+                               field="claim", **where)
         for name in claim:
             if name not in model_class.CLAIM_FIELDS:
                 raise FixtureError(f"a {kind} claim may state only {', '.join(model_class.CLAIM_FIELDS)}",

@@ -1,4 +1,4 @@
-"""The fact base: sources, people, works, dated events, and the verbatim citations behind each fact.
+"""The fact base: sources, people, works, dated events, ideas, and the verbatim citations behind each fact.
 
 A fact may be disputed: sources disagree on a date, a year or a detail. Each version lives on the
 citations that give it (`Citation.claim` holds the fields that source states differently), so no
@@ -214,7 +214,7 @@ class Source(models.Model):
 
 
 class Fact(models.Model):
-    """What people, works and events share: a stable key, aliases and citations."""
+    """What people, works, events and ideas share: a stable key, aliases and citations."""
 
     key = models.SlugField(max_length=120, help_text="Unique within its collection.")
     aliases = models.JSONField(default=list, blank=True)
@@ -322,6 +322,29 @@ class Event(Fact):
         return f"{self.when}: {self.description}"
 
 
+class Idea(Fact):
+    """What someone thought, argued, judged or named, as the sources state it (issue 14: the cards about ideas and
+    judgements that dates, names and titles cannot teach). Asked as its `question`, answered by its `answer`; both
+    are the curator's words, and every word of them must be borne out by the idea's citations."""
+
+    collection = _collection_field("ideas")
+    holder = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas",
+                               help_text="Whose idea it is.")
+    question = models.TextField(help_text="The card's prompt: whose idea, and enough context that one answer is "
+                                          "right; never a word of the answer.")
+    answer = models.CharField(max_length=300, help_text="Short: what the learner recalls. Aliases: other right "
+                                                        "wordings.")
+    history = _history()
+
+    class Meta:
+        ordering = ["key"]
+        constraints = [models.UniqueConstraint(fields=["collection", "key"],
+                                               name="idea_key_in_collection")]
+
+    def __str__(self):
+        return self.question
+
+
 class Citation(models.Model):
     """A verbatim quote from a source that supports one fact (one version of it, if disputed)."""
 
@@ -329,6 +352,7 @@ class Citation(models.Model):
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
     work = models.ForeignKey(Work, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
+    idea = models.ForeignKey(Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="citations")
     quote = models.TextField()
     claim = models.JSONField(
         default=dict, blank=True, help_text="Fields this source states differently, e.g. {\"year\": 1938}."
@@ -341,9 +365,10 @@ class Citation(models.Model):
             models.CheckConstraint(
                 name="citation_has_exactly_one_fact",
                 condition=(
-                    models.Q(person__isnull=False, work__isnull=True, event__isnull=True)
-                    | models.Q(person__isnull=True, work__isnull=False, event__isnull=True)
-                    | models.Q(person__isnull=True, work__isnull=True, event__isnull=False)
+                    models.Q(person__isnull=False, work__isnull=True, event__isnull=True, idea__isnull=True)
+                    | models.Q(person__isnull=True, work__isnull=False, event__isnull=True, idea__isnull=True)
+                    | models.Q(person__isnull=True, work__isnull=True, event__isnull=False, idea__isnull=True)
+                    | models.Q(person__isnull=True, work__isnull=True, event__isnull=True, idea__isnull=False)
                 ),
             )
         ]
@@ -353,7 +378,7 @@ class Citation(models.Model):
 
     @property
     def fact(self):
-        return self.person or self.work or self.event
+        return self.person or self.work or self.event or self.idea
 
 
 @receiver(pre_create_historical_record)

@@ -20,6 +20,7 @@ from studyapp.facts.models import (
     Citation,
     Collection,
     Event,
+    Idea,
     Person,
     Source,
     Visibility,
@@ -40,6 +41,11 @@ def _no_foreign_keys(fields, collection) -> dict:
 def _work_author(fields, collection) -> dict:
     author = fields.get("author")
     return {"author": Person.objects.get(collection=collection, key=author[0]) if author else None}
+
+
+def _idea_holder(fields, collection) -> dict:
+    holder = fields.get("holder")
+    return {"holder": Person.objects.get(collection=collection, key=holder[0]) if holder else None}
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ FACT_WRITES = (
               foreign_keys=_work_author, relations=(("coauthors", Person),)),
     FactWrite(Event, ("when", "date", "precision", "end", "description", "aliases", "weight", "dispute_note", "topic"),
               relations=(("people", Person), ("works", Work))),
+    FactWrite(Idea, ("question", "answer", "aliases", "weight"), foreign_keys=_idea_holder),
 )
 
 
@@ -175,10 +182,11 @@ def write_facts(*, paths=(), collection: str, about=None, full=True, sources_dir
     """
     records = read_files(paths) if records is None else records
     known = {model: () if full else model.objects.filter(collection__key=collection).values_list("key", flat=True)
-             for model in (Source, Person, Work, Event)}
+             for model in (Source, Person, Work, Event, Idea)}
     base = validate(
         records,
         known_sources=known[Source], known_people=known[Person], known_works=known[Work], known_events=known[Event],
+        known_ideas=known[Idea],
         sources_dir=sources_dir, source_texts=source_texts,
     )
     report = LoadReport()
@@ -619,6 +627,7 @@ def _referrers(fact) -> list[str]:
     if isinstance(fact, Person):
         found += [f"work {key!r} (author)" for key in fact.works.values_list("key", flat=True)]
         found += [f"work {key!r} (coauthors)" for key in fact.coauthored.values_list("key", flat=True)]
+        found += [f"idea {key!r} (holder)" for key in fact.ideas.values_list("key", flat=True)]
     if isinstance(fact, Person | Work):
         found += [f"event {key!r} ({'people' if isinstance(fact, Person) else 'works'})"
                   for key in fact.events.values_list("key", flat=True)]

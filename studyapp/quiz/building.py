@@ -38,7 +38,9 @@ class QuestionSpec:
 
 
 def _fact(pool, card):
-    return {"person": pool.person, "work": pool.work, "event": pool.event}[card.fact_type].get(card.fact_key)
+    """The card's fact in the pool; None for an idea (the pool holds what distractors are drawn from)."""
+    facts = {"person": pool.person, "work": pool.work, "event": pool.event}.get(card.fact_type, {})
+    return facts.get(card.fact_key)
 
 
 def _mentions(text, answer):
@@ -150,6 +152,9 @@ QUESTION_RULES = {
     CardKind.EVENT_REVERSE: Rule(_event_reverse),
     CardKind.EVENT_DISPUTE: Rule(),  # the sources disagree: no one right option to offer
     CardKind.CLOZE: Rule(_cloze, typed=True),
+    # An idea's answer is a phrase of its own kind ("the Cheka", "a new socialism"): no other idea's answer is a
+    # plausible wrong option, and a phrase is not fair to grade typed. Ideas are studied as flashcards, not quizzed.
+    CardKind.IDEA: Rule(),
 }
 TYPED_CARD_KINDS = {kind for kind, rule in QUESTION_RULES.items() if rule.typed}
 TRUE_FALSE_CARD_KINDS = {kind for kind, rule in QUESTION_RULES.items() if rule.statement}

@@ -143,12 +143,12 @@ def work_list(request):
 def person_detail(request, slug):
     shown = _shown(request)
     person = selectors.person_page(slug, collection=shown.key)
-    works, events = list(person.works.all()), list(person.events.all())
-    keys = [ref_of(person), *map(ref_of, works), *map(ref_of, events)]
+    works, events, ideas = list(person.works.all()), list(person.events.all()), list(person.ideas.all())
+    keys = [ref_of(person), *map(ref_of, works), *map(ref_of, events), *map(ref_of, ideas)]
     per_key = _mastery(request, keys, shown)
     return render(request, "facts/person.html", {
         "person": person, "versions": _versions(person, "description"), **_dispute(person),
-        "works": _pairs(works, "work", per_key),
+        "works": _pairs(works, "work", per_key), "ideas": _pairs(ideas, "idea", per_key),
         "events": _pairs(events, "event", per_key), "signed_in": per_key is not None,
         **_scoped(per_key, ref_of(person), person.name, [keys[0]]), **shown.context(),
     })
@@ -193,13 +193,12 @@ def event_detail(request, slug):
 def source_detail(request, key):
     shown = _shown(request)
     source, citations = selectors.source_page(key, collection=shown.key)
-    keys = {ref_of(getattr(c, kind)) for c in citations for kind in ("person", "work", "event")
-            if getattr(c, f"{kind}_id")}
+    keys = {ref_of(c.fact) for c in citations}
     per_key = _mastery(request, keys, shown)
     rows = []
     for citation in citations:
         fact = citation.fact
-        kind = "person" if citation.person_id else "work" if citation.work_id else "event"
+        kind = fact._meta.model_name
         rows.append({"citation": citation, "kind": kind, "fact": fact,
                      "mastery": None if per_key is None else per_key.get(ref(kind, fact.key), EMPTY)})
     return render(request, "facts/source.html", {

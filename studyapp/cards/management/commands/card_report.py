@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from studyapp.cards import rules
 from studyapp.cards.generation import generate_cards
 from studyapp.cards.models import collection_card_key
-from studyapp.cards.selectors import fact_snapshots
+from studyapp.cards.selectors import fact_snapshots, idea_snapshots
 from studyapp.facts.models import Collection
 
 
@@ -39,7 +39,8 @@ class Command(BaseCommand):
         found = rules.report([], [], [], [])
         for collection in collections:
             people, works, events = fact_snapshots(collection)
-            part = rules.report(generate_cards(people, works, events), people, works, events)
+            ideas = idea_snapshots(collection)
+            part = rules.report(generate_cards(people, works, events, ideas), people, works, events, ideas)
             part["violations"] = [dataclasses.replace(v, card=collection_card_key(collection.key, v.card))
                                   for v in part["violations"]]
             found = _add(found, part)
