@@ -124,6 +124,18 @@ def test_an_idea_whose_question_echoes_a_word_of_its_answer_breaks_the_leak_rule
     assert found == [("idea:leaky:idea", "leak")]
 
 
+def test_another_cards_prompt_stating_an_ideas_answer_gives_it_away():
+    idea = _idea("cheka", "Which Bolshevik institution did Serge call their gravest error?", "The Cheka", ["Cheka"])
+    work = g.WorkFact(key="portrait", title="Portrait of Stalin", aliases=(), kind="non-fiction", year=1940,
+                      author="Victor Serge", author_aliases=(), weight="core",
+                      description="Book in which he called the Cheka an inquisition",
+                      versions=(g.Version(values={"year": 1940}, cites=(g.Cite("s.txt", "S", "a quote"),)),))
+    specs = g.generate_cards([], [work], [], [idea])
+    found = [(v.card, v.rule, v.message) for v in rules.violations(specs, [], [work], [], [idea])]
+    assert found == [("work:portrait:work_reverse", "cross_leak", "the prompt names 'The Cheka', the answer of "
+                                                                  "idea:cheka:idea")]
+
+
 def test_mentions_make_no_idea_card_and_core_ideas_come_before_context_ones():
     ideas = [_idea("a-context", "Question one?", "Answer one", weight="context"),
              _idea("b-mention", "Question two?", "Answer two", weight="mention"),

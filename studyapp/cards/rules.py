@@ -156,7 +156,8 @@ def violations(specs, people, works, events, ideas=()) -> list[Violation]:
     return found
 
 
-NAMED_ANSWER_KINDS = ("person_reverse", "work_reverse", "cloze")  # answers that are a name or a title
+# Answers that are a name, a title or an idea's phrase ("the Cheka"): another card's prompt stating one gives it away.
+NAMED_ANSWER_KINDS = ("person_reverse", "work_reverse", "cloze", "idea")
 
 
 def _cross_leaks(specs):
