@@ -21,7 +21,7 @@ class CardKind(models.TextChoices):
     EVENT_REVERSE = "event_reverse", "Date → what happened"
     EVENT_DISPUTE = "event_dispute", "What do the sources say about …?"
     CLOZE = "cloze", "Fill the blank in a quote"
-    IDEA = "idea", "What did X think, argue or call …?"
+    IDEA = "idea", "An idea or judgement"
 
 
 class CardQuerySet(models.QuerySet):
