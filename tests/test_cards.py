@@ -114,6 +114,15 @@ def test_event_cards_and_reverse_only_where_one_event_fits():
         "In these sources, what happened in March 1933?", "Serge is arrested.")
 
 
+def test_a_birth_or_death_gets_no_date_to_event_card():
+    # "What happened in November 1947?" in a Serge deck: "Serge dies" is the default guess at a life's edge.
+    death = event("death", "November 1947", dt.date(1947, 11, 1), "month", "Victor Serge dies in Mexico.")
+    born = event("born", "December 1890", dt.date(1890, 12, 1), "month", "Victor Serge is born in Brussels.")
+    arrest = event("arrest", "March 1933", dt.date(1933, 3, 1), "month", "Serge is arrested.")
+    reverse = sorted(s.key for s in g.generate_cards([], [], [death, born, arrest]) if s.kind == "event_reverse")
+    assert reverse == ["event:arrest:event_reverse"]
+
+
 def test_disputed_event_date():
     versions = (
         g.Version({"when": "January 1919", "date": dt.date(1919, 1, 1), "precision": "month"},

@@ -54,6 +54,9 @@ MIN_WORDS_AROUND_BLANK = 10  # a cloze needs enough of its sentence left to dete
 ANAPHORA = re.compile(r"\b(?:the (?:opposite|same|latter|former|other)|also|too|likewise|another|either)\b",
                       flags=re.IGNORECASE)
 PRONOUN = re.compile(r"\b(?:he|she|they|him|them|his)\b", flags=re.IGNORECASE)
+# A birth or a death is the default guess for "what happened in <month year>?" at the edge of a life (blind raters
+# answered "Serge dies" to November 1947 without recalling anything): such events get no date -> event card.
+LIFE_EDGE = re.compile(r"\b(?:born|birth|dies|died|death)\b", flags=re.IGNORECASE)
 DEFAULT_SHARE = 5  # no answer may cover more than 1/DEFAULT_SHARE of a kind's cards
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -399,7 +402,8 @@ def event_cards(event, *, reverse_ok):
         prompt=f"{question} {event.description}", answer=_versions_answer(event, rendered),
         accepted=_unique(accepted), disputed=dates_disputed, date_span=(first, last), **base,
     ))
-    if reverse_ok and event.precision in ("day", "month") and not dates_disputed:
+    if reverse_ok and event.precision in ("day", "month") and not dates_disputed and not LIFE_EDGE.search(
+            event.description):
         when = format_date(event.date, event.precision, event.end)
         on = "on" if event.precision == "day" and event.end is None else "in"
         cards.append(CardSpec(
