@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from studyapp.cards import generation as g
 from studyapp.cards import rules, text
-from studyapp.cards.selectors import fact_snapshots
+from studyapp.cards.selectors import fact_snapshots, idea_snapshots
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -281,8 +281,9 @@ def test_every_fact_in_the_fixtures_states_its_weight():
 @pytest.mark.django_db
 def test_real_base_cards_follow_every_rule_and_the_first_week_is_core(facts):
     people, works, events = fact_snapshots()
-    specs = g.generate_cards(people, works, events)
-    assert rules.violations(specs, people, works, events) == []
+    ideas = idea_snapshots()
+    specs = g.generate_cards(people, works, events, ideas)
+    assert rules.violations(specs, people, works, events, ideas) == []
     first_week = sorted(specs, key=lambda s: s.intro_rank)[:40]  # ten new cards a day, four days
     assert {s.weight for s in first_week} == {"core"}
     assert {s.deck for s in first_week} == {"people", "works", "events"}

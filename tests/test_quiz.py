@@ -284,9 +284,9 @@ def test_a_kind_without_choices_is_never_asked(base):
 # --- services ---------------------------------------------------------------------------------------
 
 def test_it_builds_a_quiz_of_the_requested_size_and_kinds(alice, base):
-    quiz = make_quiz(alice, size=12)
+    quiz = make_quiz(alice, size=14)
     kinds = {q.kind for q in quiz.questions.all()}
-    assert quiz.questions.count() == 12
+    assert quiz.questions.count() == 14
     assert kinds == set(building.QUESTION_KINDS)
 
 
