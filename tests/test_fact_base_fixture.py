@@ -5,7 +5,7 @@ import datetime as dt
 from studyapp.cards.models import Card
 from studyapp.content import load_facts
 from studyapp.facts.loading import fixture_files
-from studyapp.facts.models import Citation, Collection, Event, Person, Source, Work
+from studyapp.facts.models import Citation, Collection, Event, Idea, Person, Source, Work
 from studyapp.quiz.selectors import fact_pool
 from tests.conftest import ROOT
 
@@ -13,10 +13,11 @@ from tests.conftest import ROOT
 def test_loading_the_fixtures_again_over_the_copied_base_changes_nothing(facts):
     report = load_facts(paths=fixture_files(ROOT / "fixtures" / "serge"))
     counts = (Source.objects.count(), Person.objects.count(), Work.objects.count(), Event.objects.count(),
-              Citation.objects.count(), Card.objects.active().count())
+              Idea.objects.count(), Citation.objects.count(), Card.objects.active().count())
     assert (report.created, report.updated, report.deleted) == ({}, {}, {})
     assert report.cards == {"created": 0, "updated": 0, "retired": 0, "unchanged": counts[-1]}
-    assert facts.created == {"sources": counts[0], "people": counts[1], "works": counts[2], "events": counts[3]}
+    assert facts.created == {"sources": counts[0], "people": counts[1], "works": counts[2], "events": counts[3],
+                             "ideas": counts[4]}
     assert facts.cards == report.cards | {"created": counts[-1], "unchanged": 0}
 
 
