@@ -1,5 +1,6 @@
 """Ideas (issue 14): what someone thought, argued or named, as the sources state it, and the card each makes."""
 
+import datetime as dt
 import io
 import json
 import random
@@ -18,6 +19,7 @@ from studyapp.quiz import building
 from studyapp.quiz.selectors import fact_pool
 from tests import factbase
 from tests.conftest import SOURCES_DIR
+from tests.test_card_rules import event
 
 CHEKA_QUOTE = ("Serge wrote in his Portrait de Staline that the gravest error committed by the Bolsheviks was the "
                "establishment of the Cheka")
@@ -134,6 +136,19 @@ def test_another_cards_prompt_stating_an_ideas_answer_gives_it_away():
     found = [(v.card, v.rule, v.message) for v in rules.violations(specs, [], [work], [], [idea])]
     assert found == [("work:portrait:work_reverse", "cross_leak", "the prompt names 'The Cheka', the answer of "
                                                                   "idea:cheka:idea")]
+
+
+def test_a_prompt_stating_another_cards_month_gives_it_away_but_a_bare_year_does_not():
+    barcelona = event("barcelona", "July 1917", dt.date(1917, 7, 1), "month", "Serge joins the fighting in Barcelona.")
+    spain = event("spain", "1917", dt.date(1917, 1, 1), "year", "Serge goes to neutral Spain.")
+    idea = _idea("anarchism", "After the fighting in Barcelona in July 1917, why did Serge turn from anarchism?",
+                 "He found it unprepared for power")
+    year = _idea("year", "What did Serge conclude in Spain in 1917 about the syndicalists?", "Naive")
+    specs = g.generate_cards([], [], [barcelona, spain], [idea, year])
+    found = [(v.card, v.rule, v.message) for v in rules.violations(specs, [], [], [barcelona, spain], [idea, year])
+             if v.rule == "cross_leak"]
+    assert found == [("idea:anarchism:idea", "cross_leak",
+                      "the prompt names 'July 1917', the answer of event:barcelona:event_when")]
 
 
 def test_mentions_make_no_idea_card_and_core_ideas_come_before_context_ones():

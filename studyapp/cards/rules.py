@@ -161,16 +161,22 @@ NAMED_ANSWER_KINDS = ("person_reverse", "work_reverse", "cloze", "idea")
 
 
 def _cross_leaks(specs):
-    """A prompt that names another fact's name or title answer gives that card away to anyone who studies
-    both ("... his son Vlady ..." beside "Who is this? Serge's son ..."). A fact's own cards may share it."""
+    """A prompt that names another fact's name, title, idea or month-and-year answer gives that card away to anyone
+    who studies both ("... his son Vlady ..." beside "Who is this? Serge's son ..."; "Barcelona in July 1917" beside
+    "In what month and year ...? ... Barcelona"). A fact's own cards may share it."""
     found = []
     for spec in specs:
-        if spec.kind not in NAMED_ANSWER_KINDS:
+        if spec.kind in NAMED_ANSWER_KINDS:
+            answers = [a for a in spec.accepted if len(text.fold(a)) > 3]
+        elif spec.kind == "event_when":
+            # A month or a day ("July 1917") is one card's answer; a bare year is too common a word to count.
+            answers = [a for a in spec.accepted if not text.fold(a).isdigit() and not re.fullmatch(r"[\d-]+", a)]
+        else:
             continue
         for other in specs:
             if other.sibling_key == spec.sibling_key:
                 continue
-            named = [a for a in spec.accepted if len(text.fold(a)) > 3 and text.mentions(other.prompt, a)]
+            named = [a for a in answers if text.mentions(other.prompt, a)]
             if named:
                 found.append(Violation(other.key, "cross_leak", f"the prompt names {named[0]!r}, the answer of "
                                                                f"{spec.key}"))
