@@ -236,7 +236,10 @@ SEQUENCE_CUES = re.compile(r"\b(?:again|return\w*|back|after\w*|before|later|fir
 
 
 def _orderable(event) -> bool:
-    return not text.years_in(event.description) and not SEQUENCE_CUES.search(event.description)
+    # An event the sources date differently has no one place in an order (the answer would settle it silently).
+    dates = {(v.values.get("date"), v.values.get("precision"), v.values.get("end")) for v in event.versions}
+    return (len(dates) <= 1 and not text.years_in(event.description)
+            and not SEQUENCE_CUES.search(event.description))
 
 
 def order(anchor_key, pool, rng, *, allowed, used) -> QuestionSpec | None:
@@ -291,11 +294,13 @@ BUILDERS = {MULTIPLE_CHOICE: multiple_choice, TYPED: typed, TRUE_FALSE: true_fal
 def build_questions(cards, pool, *, size, kinds, rng: random.Random, order_events=None) -> list[QuestionSpec]:
     """Up to `size` questions from the cards, in their order, kinds taken in turn, one question per fact.
 
-    `order_events` are the event keys an order question may use (default: events of the given cards).
+    `order_events` are the event keys an order question may use beside its anchor, an event of the given cards
+    (default: every dated event of the collection, mentions included: they are sourced and on the timeline, and
+    blind raters solved orders drawn from the few events with cards by the story of one life alone).
     """
     kinds = [k for k in QUESTION_KINDS if k in kinds]
     if order_events is None:
-        order_events = {c.fact_key for c in cards if c.fact_type == "event"}
+        order_events = set(pool.event)
     questions, used, counts = [], set(), dict.fromkeys(kinds, 0)
     for card in cards:
         if len(questions) >= size:
