@@ -159,11 +159,15 @@ def test_mentions_make_no_idea_card_and_core_ideas_come_before_context_ones():
     assert [(s.key, s.intro_rank) for s in specs] == [("idea:c-core:idea", 1), ("idea:a-context:idea", 2)]
 
 
-def test_idea_cards_are_studied_not_quizzed(with_idea):
+def test_an_idea_is_quizzed_typed_only(with_idea):
     card = Card.objects.get(key="idea:serge-gravest-error:idea")
     pool = fact_pool(card.collection_id)
     questions = building.build_questions([card], pool, size=5, kinds=building.QUESTION_KINDS, rng=random.Random(1))
-    assert questions == []
+    assert [(q.kind, q.prompt, q.solution["accepted"]) for q in questions] == [
+        ("typed", "Which Bolshevik institution did Victor Serge call their gravest error?",
+         ["The Cheka", "Cheka", "the Extraordinary Commission"])]
+    for kind in (building.MULTIPLE_CHOICE, building.TRUE_FALSE, building.ORDER):
+        assert building.build_questions([card], pool, size=5, kinds=[kind], rng=random.Random(1)) == []
 
 
 def test_the_holders_page_lists_the_idea_and_the_source_page_links_to_it(client, with_idea):

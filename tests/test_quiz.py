@@ -267,7 +267,7 @@ def test_an_event_dated_only_to_a_decade_is_never_asked(base):
 def test_every_card_kind_has_one_question_rule():
     assert list(building.QUESTION_RULES) == list(CardKind)
     assert building.TYPED_CARD_KINDS == {"person_reverse", "work_author", "work_year", "work_kind", "work_reverse",
-                                         "event_when", "cloze"}
+                                         "event_when", "cloze", "idea"}
     assert building.TRUE_FALSE_CARD_KINDS == {"work_author", "work_year", "work_kind", "event_when"}
 
 

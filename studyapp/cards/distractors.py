@@ -189,11 +189,14 @@ def descriptions(pool: Pool, person_key: str, *, exclude, rng, n=3, same_role=Fa
     return _pick(scored, rng, n)
 
 
-def titles(pool: Pool, work_key: str | None, *, exclude, rng, n=3, signature=None, kinds=None) -> list[str]:
+def titles(pool: Pool, work_key: str | None, *, exclude, rng, n=3, signature=None, kinds=None,
+           author=None) -> list[str]:
     """Titles of works of the same kind or decade; never a title of the answer or of a work that fits too.
 
     `kinds`: when the prompt names the kind ("Which novel by ...?"), only works of those kinds, or a
-    book among novels would be ruled out at a glance."""
+    book among novels would be ruled out at a glance. `author`: when the prompt names the author ("Which
+    book by Victor Serge ...?"), only their works (blind raters ruled out Filtzer's study and Lenin's
+    State and Revolution at a glance)."""
     excluded = {fold(x) for x in exclude}
     me = pool.work.get(work_key)
     scored = []
@@ -201,6 +204,8 @@ def titles(pool: Pool, work_key: str | None, *, exclude, rng, n=3, signature=Non
         if other.key == work_key or {fold(t) for t in (other.title, *other.aliases)} & excluded:
             continue
         if kinds is not None and other.kind not in kinds:
+            continue
+        if author is not None and other.author != author:
             continue
         if signature and (other.kind, other.author, other.year) == signature:
             continue

@@ -95,7 +95,7 @@ def _work_kind(card, fact, pool, rng, n):
 def _work_reverse(card, fact, pool, rng, n):
     named = prompt_kind(fact) != "work"  # "Which novel ...?": only novels (and their kin) are plausible
     return fact.title, d.titles(pool, fact.key, exclude=card.accepted, rng=rng, n=n, signature=(
-        fact.kind, fact.author, fact.year), kinds=d.related_kinds(fact.kind) if named else None)
+        fact.kind, fact.author, fact.year), kinds=d.related_kinds(fact.kind) if named else None, author=fact.author)
 
 
 def _event_when(card, fact, pool, rng, n):
@@ -152,9 +152,9 @@ QUESTION_RULES = {
     CardKind.EVENT_REVERSE: Rule(_event_reverse),
     CardKind.EVENT_DISPUTE: Rule(),  # the sources disagree: no one right option to offer
     CardKind.CLOZE: Rule(_cloze, typed=True),
-    # An idea's answer is a phrase of its own kind ("the Cheka", "a new socialism"): no other idea's answer is a
-    # plausible wrong option, and a phrase is not fair to grade typed. Ideas are studied as flashcards, not quizzed.
-    CardKind.IDEA: Rule(),
+    # An idea's answer is a phrase of its own kind ("establishing the Cheka", "psychology"): no other idea's answer is
+    # a plausible wrong option, so no multiple choice nor true/false; asked typed, graded against its aliases.
+    CardKind.IDEA: Rule(typed=True),
 }
 TYPED_CARD_KINDS = {kind for kind, rule in QUESTION_RULES.items() if rule.typed}
 TRUE_FALSE_CARD_KINDS = {kind for kind, rule in QUESTION_RULES.items() if rule.statement}
