@@ -10,6 +10,14 @@ row.
 RIGHT, WRONG = "right", "wrong"
 
 CASES = [
+    # Ideas (issue 14): a phrase, graded against the idea's own aliases.
+    ("Psychology", "psychology", RIGHT, "Accepted: matches “Psychology”."),
+    ("Establishing the Cheka", "the establishment of the Cheka", RIGHT,
+     "Accepted: “the establishment of the Cheka” is also right for “Establishing the Cheka” (another name or "
+     "version)."),
+    ("Establishing the Cheka", "the NKVD", WRONG,
+     "Not accepted: expected “Establishing the Cheka” (also accepted: “the establishment of the Cheka”, “creating "
+     "the Cheka”)."),
     # The answers issue 16 found graded wrong (also listed in ISSUE_16 below).
     ("Leon Trotsky", "sky", WRONG, "Not accepted: expected “Leon Trotsky” (also accepted: “Trotsky”)."),
     ("Victor Serge", "Victor", WRONG,

@@ -441,13 +441,14 @@ def test_quiz_me_on_this_limits_the_quiz_api_and_page(client, facts, alice, alic
     assert bad.status_code == 400 and bad.json()["errors"]["scope"] == ["no person 'nobody'"]
 
     client.force_login(alice)
-    setup = client.get("/quiz/?scope=person:panait-istrati").content.decode()
-    assert 'name="scope" value="person:panait-istrati"' in setup and "Only cards about <strong>Panait Istrati" in setup
+    setup = client.get("/quiz/?scope=work:midnight-in-the-century").content.decode()
+    assert ('name="scope" value="work:midnight-in-the-century"' in setup
+            and "Only cards about <strong>Midnight in the Century" in setup)
     made = client.post("/quiz/", {"deck": "all", "size": 5, "kinds": ["multiple_choice", "typed"], "mode": "all",
-                                  "scope": "person:panait-istrati"})
+                                  "scope": "work:midnight-in-the-century"})
     assert made.status_code == 302
     quiz = Quiz.objects.filter(user=alice).latest("pk")
-    assert {f for q in quiz.questions.all() for f in q.facts} == {"person:panait-istrati"}
+    assert {f for q in quiz.questions.all() for f in q.facts} == {"work:midnight-in-the-century"}
 
 
 def test_fact_pages_offer_study_this_and_quiz_me_to_a_signed_in_user(client, small, alice):

@@ -9,6 +9,7 @@ from studyapp.accounts.models import settings_for
 from studyapp.quiz import building, grading
 from studyapp.quiz.models import Quiz, QuizAnswer, QuizDeck, QuizMode, QuizQuestion
 from studyapp.quiz.selectors import fact_pool, quiz_cards
+from studyapp.refs import parse
 from studyapp.study.models import ReviewState
 from studyapp.study.services import review_submit
 
@@ -39,7 +40,7 @@ def _validate(deck, size, kinds, mode):
 
 
 @transaction.atomic
-def _questions(cards, *, size, kinds, rng):
+def _questions(cards, *, size, kinds, rng, order_events=None):
     """Questions for cards of one collection or several: each collection's cards are asked with its own facts as
     distractors, in a share of the quiz as large as its share of the cards (one collection: one call, as always)."""
     by_collection = {}
@@ -47,11 +48,13 @@ def _questions(cards, *, size, kinds, rng):
         by_collection.setdefault(card.collection_id, []).append(card)
     if len(by_collection) <= 1:
         collection_id = next(iter(by_collection), None)
-        return building.build_questions(cards, fact_pool(collection_id), size=size, kinds=kinds, rng=rng)
+        return building.build_questions(cards, fact_pool(collection_id), size=size, kinds=kinds, rng=rng,
+                                        order_events=order_events)
     specs = []
     for collection_id, group in by_collection.items():
         share = max(1, round(size * len(group) / len(cards)))
-        specs += building.build_questions(group, fact_pool(collection_id), size=share, kinds=kinds, rng=rng)
+        specs += building.build_questions(group, fact_pool(collection_id), size=share, kinds=kinds, rng=rng,
+                                          order_events=order_events)
     rng.shuffle(specs)
     return specs[:size]
 
@@ -67,7 +70,11 @@ def quiz_create(*, user, deck: str, size: int = DEFAULT_SIZE, kinds=building.QUE
     cards = quiz_cards(user, deck=deck, mode=mode, now=now, scope=scope, collection=collection)
     if mode != QuizMode.WEAKEST:
         rng.shuffle(cards)
-    specs = _questions(cards, size=size, kinds=kinds, rng=rng)
+    # A scoped quiz ("Quiz me on this period") orders only the scope's events; else any event of the collection.
+    # The scope is card sibling keys, "event:x" or, in another collection than Serge's, "group/event:x".
+    order_events = None if scope is None else {
+        key for kind, key in (parse(sibling.rpartition("/")[2]) for sibling in scope) if kind == "event"}
+    specs = _questions(cards, size=size, kinds=kinds, rng=rng, order_events=order_events)
     if not specs:
         if scope is not None and not cards:
             raise QuizInputError("scope", "there are no cards of this in the chosen deck")
