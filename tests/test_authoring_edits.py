@@ -274,7 +274,8 @@ def test_the_preview_says_why_a_card_kind_is_not_made(book, alice):
     year = fact_preview(collection=book, by=alice, kind="event", fields=EVENT,
                         citations=[{"source": "a-novel", "quote": FOUNDED}])
     assert [c["kind"] for c in year.cards] == ["event_when"]
-    assert year.dropped == [{"kind": "event_reverse", "reason": "only a day or a month is asked the other way round"}]
+    assert year.dropped == [{"kind": "event_reverse", "reason": "only a day is asked the other way round (a month or "
+                                                                 "a year holds too many happenings)"}]
     with pytest.raises(InvalidFact) as refused:
         fact_preview(collection=book, by=alice, kind="event", fields={**EVENT, "date": "1936-02-01"},
                      citations=[{"source": "a-novel", "quote": FOUNDED}])

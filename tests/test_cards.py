@@ -99,26 +99,27 @@ def test_a_disputed_year_keeps_the_work_out_of_the_year_reverse_prompt():
 
 def test_event_cards_and_reverse_only_where_one_event_fits():
     death = event("death", "1947", dt.date(1947, 1, 1), "year", "Victor Serge dies in Mexico.")
-    arrest = event("arrest", "March 1933", dt.date(1933, 3, 1), "month", "Serge is arrested.")
+    arrest = event("arrest", "8 March 1933", dt.date(1933, 3, 8), "day", "Serge is arrested.")
     exile = event("exile", "1933", dt.date(1933, 1, 1), "year", "Serge is exiled to Orenburg.")
-    specs = by_key(g.generate_cards([], [], [death, arrest, exile]))
+    vienna = event("vienna", "November 1923", dt.date(1923, 11, 1), "month", "Serge moves to Vienna.")
+    specs = by_key(g.generate_cards([], [], [death, arrest, exile, vienna]))
     when = specs["event:death:event_when"]
     assert (when.prompt, when.answer, when.accepted, when.deck) == (
         "In what year did this happen? Victor Serge dies in Mexico.", "1947", ["1947"], "events")
-    # "What happened in 1947?" has countless right answers outside these sources: only months and days are asked.
-    assert "event:death:event_reverse" not in specs
+    # "What happened in 1947?" or "... in November 1923?" has countless right answers: only a day is asked.
+    assert "event:death:event_reverse" not in specs and "event:vienna:event_reverse" not in specs
     assert "event:arrest:event_reverse" not in specs  # two events fit 1933
-    assert specs["event:arrest:event_when"].accepted == ["March 1933", "1933-03"]
+    assert specs["event:arrest:event_when"].accepted[0] == "8 March 1933"
     alone = by_key(g.generate_cards([], [], [death, arrest]))
     assert (alone["event:arrest:event_reverse"].prompt, alone["event:arrest:event_reverse"].answer) == (
-        "In these sources, what happened in March 1933?", "Serge is arrested.")
+        "In these sources, what happened on 8 March 1933?", "Serge is arrested.")
 
 
 def test_a_birth_or_death_gets_no_date_to_event_card():
-    # "What happened in November 1947?" in a Serge deck: "Serge dies" is the default guess at a life's edge.
-    death = event("death", "November 1947", dt.date(1947, 11, 1), "month", "Victor Serge dies in Mexico.")
-    born = event("born", "December 1890", dt.date(1890, 12, 1), "month", "Victor Serge is born in Brussels.")
-    arrest = event("arrest", "March 1933", dt.date(1933, 3, 1), "month", "Serge is arrested.")
+    # "What happened on 17 November 1947?" in a Serge deck: "Serge dies" is the default guess at a life's edge.
+    death = event("death", "17 November 1947", dt.date(1947, 11, 17), "day", "Victor Serge dies in Mexico.")
+    born = event("born", "30 December 1890", dt.date(1890, 12, 30), "day", "Victor Serge is born in Brussels.")
+    arrest = event("arrest", "8 March 1933", dt.date(1933, 3, 8), "day", "Serge is arrested.")
     reverse = sorted(s.key for s in g.generate_cards([], [], [death, born, arrest]) if s.kind == "event_reverse")
     assert reverse == ["event:arrest:event_reverse"]
 

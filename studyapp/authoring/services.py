@@ -218,8 +218,10 @@ def _event_reasons(event, snapshots):
     rendered = {g.format_date(v["date"], v["precision"], g._end(v)) for v in versions}
     if when != LATER_DROP:  # neither card is made
         reverse = when
-    elif event.precision not in ("day", "month"):
-        reverse = "only a day or a month is asked the other way round"
+    elif event.precision != "day":
+        reverse = "only a day is asked the other way round (a month or a year holds too many happenings)"
+    elif g.LIFE_EDGE.search(event.description):
+        reverse = "a birth or a death is the default guess for a date: not asked the other way round"
     elif len(rendered) > 1 or len(event.versions) > 1:
         reverse = "the sources give different dates"
     elif any(fitting[("year", y)] > 1 for y in range(start.year, end.year + 1)):
