@@ -17,7 +17,9 @@ CASES = [
      "version)."),
     ("Establishing the Cheka", "the NKVD", WRONG,
      "Not accepted: expected “Establishing the Cheka” (also accepted: “the establishment of the Cheka”, “creating "
-     "the Cheka”)."),
+     "the Cheka”, “the Cheka”)."),
+    ("Establishing the Cheka", "Cheka", RIGHT,
+     "Accepted: “the Cheka” is also right for “Establishing the Cheka” (another name or version)."),
     # The answers issue 16 found graded wrong (also listed in ISSUE_16 below).
     ("Leon Trotsky", "sky", WRONG, "Not accepted: expected “Leon Trotsky” (also accepted: “Trotsky”)."),
     ("Victor Serge", "Victor", WRONG,
