@@ -229,7 +229,7 @@ PAGE_QUERIES = {
     "/timeline/": (10, 6), "/timeline/?person=victor-serge": (10, 6), "/people/": (5, 1), "/works/": (5, 1),
     "/sources/": (3, 1), "/people/victor-serge/": (9, 5), "/works/witness-to-the-german-revolution/": (7, 3),
     "/events/1919-serge-arrives-in-russia/": (8, 4), f"/sources/{factbase.S004}/": (6, 2),
-    "/periods/1917-1921/": (7, 3), "/search/?q=serge": (5, 3), "/stats/": (12, None),
+    "/periods/1917-1921/": (7, 3), "/search/?q=serge": (6, 4), "/stats/": (12, None),
 }
 
 

@@ -160,42 +160,47 @@ def source_page(key, *, collection: str = SERGE):
 
 @dataclass(frozen=True)
 class Hit:
-    kind: str  # person, work, event
-    key: str
+    kind: str  # person, work, event, idea
+    key: str  # an idea's holder: an idea is shown on its holder's page (anchor: the idea's own key)
     label: str
     detail: str
     matched: str  # the name or alias that matched
+    anchor: str = ""
 
 
 def search(query, *, limit=50, collection: str = SERGE) -> list[Hit]:
-    """People, works and events whose name, title, description, aliases or author contain every word of the query.
+    """People, works, events and ideas whose name, title, description, question, answer, aliases or author contain
+    every word of the query.
 
-    Matching is insensitive to case and accents; the base is small, so it is folded in Python in three
+    Matching is insensitive to case and accents; the base is small, so it is folded in Python in four
     queries whatever its size. Name and alias hits come before hits in a description.
     """
     words = fold(query).split()
     if not words:
         return []
-    rows = []  # (kind, key, label, detail, names, author, text)
+    rows = []  # (kind, key, label, detail, names, author, text, anchor)
     for key, name, aliases, description in in_collection(Person, collection).values_list(
             "key", "name", "aliases", "description"):
-        rows.append(("person", key, name, description, [name, *aliases], "", description))
+        rows.append(("person", key, name, description, [name, *aliases], "", description, ""))
     for key, title, aliases, year, author in in_collection(Work, collection).values_list(
             "key", "title", "aliases", "year", "author__name"):
         detail = ", ".join(str(part) for part in (author, year) if part)
-        rows.append(("work", key, title, detail, [title, *aliases], author or "", ""))
+        rows.append(("work", key, title, detail, [title, *aliases], author or "", "", ""))
     for key, when, description, aliases in in_collection(Event, collection).values_list(
             "key", "when", "description", "aliases"):
-        rows.append(("event", key, description, when, [*aliases], "", f"{when} {description}"))
+        rows.append(("event", key, description, when, [*aliases], "", f"{when} {description}", ""))
+    for key, question, answer, aliases, holder in in_collection(Idea, collection).values_list(
+            "key", "question", "answer", "aliases", "holder__key"):
+        rows.append(("idea", holder or "", question, answer, [answer, *aliases], "", question, key))
     hits = []
-    for kind, key, label, detail, names, author, text in rows:
+    for kind, key, label, detail, names, author, text, anchor in rows:
         named = next((n for n in names if all(w in fold(n) for w in words)), None)
         if named is not None:
-            hits.append((0, Hit(kind, key, label, detail, named)))
+            hits.append((0, Hit(kind, key, label, detail, named, anchor)))
         elif author and all(w in fold(author) for w in words):
-            hits.append((1, Hit(kind, key, label, detail, "")))  # "Trotsky" lists his works next
+            hits.append((1, Hit(kind, key, label, detail, "", anchor)))  # "Trotsky" lists his works next
         elif all(w in fold(text) for w in words):
-            hits.append((2, Hit(kind, key, label, detail, "")))
+            hits.append((2, Hit(kind, key, label, detail, "", anchor)))
     hits.sort(key=lambda item: (item[0], fold(item[1].label)))
     return [hit for _, hit in hits[:limit]]
 
