@@ -204,8 +204,9 @@ def test_search_finds_an_idea_by_its_answer_and_links_to_its_place_on_the_holder
 
     hits = [h for h in search("extraordinary commission") if h.kind == "idea"]
     assert [(h.key, h.anchor, h.label, h.detail, h.matched) for h in hits] == [
-        ("victor-serge", "serge-gravest-error", "Which Bolshevik institution did Victor Serge call their gravest error?",
-         "The Cheka", "the Extraordinary Commission")]
+        ("victor-serge", "serge-gravest-error",
+         "Which Bolshevik institution did Victor Serge call their gravest error?", "The Cheka",
+         "the Extraordinary Commission")]
     assert [h.anchor for h in search("gravest error") if h.kind == "idea"] == ["serge-gravest-error"]
     html = client.get("/search/", {"q": "cheka"}).content.decode()
     assert ('<a href="/people/victor-serge/#idea-serge-gravest-error">Which Bolshevik institution did Victor Serge '
