@@ -5,6 +5,7 @@ from django.db import models
 from studyapp.accounts.models import settings_for
 from studyapp.decks import DECKS
 from studyapp.facts.models import SERGE, Collection
+from studyapp.refs import parse
 
 # The Django choices of studyapp.decks.DECKS (the one definition), for the column and the admin.
 Deck = models.TextChoices("Deck", [(deck.upper(), deck) for deck in DECKS])
@@ -56,6 +57,12 @@ def collection_card_key(collection_key: str, key: str) -> str:
     """A card key (or sibling key) within its collection: the Serge base's as they always were (its Anki GUIDs
     derive from them), any other collection's prefixed with the collection key, so keys stay unique."""
     return key if collection_key == SERGE else f"{collection_key}/{key}"
+
+
+def sibling_fact(sibling_key: str) -> tuple[str, str]:
+    """(fact type, fact key) of a card's sibling key, with or without its collection prefix (collection_card_key's
+    inverse): "event:x" and "group/event:x" both give ("event", "x")."""
+    return parse(sibling_key.rpartition("/")[2])
 
 
 class Card(models.Model):

@@ -6,10 +6,10 @@ import uuid
 from django.db import IntegrityError, transaction
 
 from studyapp.accounts.models import settings_for
+from studyapp.cards.models import sibling_fact
 from studyapp.quiz import building, grading
 from studyapp.quiz.models import Quiz, QuizAnswer, QuizDeck, QuizMode, QuizQuestion
 from studyapp.quiz.selectors import fact_pool, quiz_cards
-from studyapp.refs import parse
 from studyapp.study.models import ReviewState
 from studyapp.study.services import review_submit
 
@@ -71,9 +71,7 @@ def quiz_create(*, user, deck: str, size: int = DEFAULT_SIZE, kinds=building.QUE
     if mode != QuizMode.WEAKEST:
         rng.shuffle(cards)
     # A scoped quiz ("Quiz me on this period") orders only the scope's events; else any event of the collection.
-    # The scope is card sibling keys, "event:x" or, in another collection than Serge's, "group/event:x".
-    order_events = None if scope is None else {
-        key for kind, key in (parse(sibling.rpartition("/")[2]) for sibling in scope) if kind == "event"}
+    order_events = None if scope is None else {key for kind, key in map(sibling_fact, scope) if kind == "event"}
     specs = _questions(cards, size=size, kinds=kinds, rng=rng, order_events=order_events)
     if not specs:
         if scope is not None and not cards:

@@ -12,12 +12,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from studyapp.accounts.models import settings_for
-from studyapp.cards.models import Card, collection_card_key
+from studyapp.cards.models import Card, collection_card_key, sibling_fact
 from studyapp.decks import DECK_OF, DECKS
 from studyapp.facts.models import SERGE
 from studyapp.facts.selectors import period_facts
 from studyapp.facts.timeline import PERIODS, grouping_for
-from studyapp.refs import parse
 from studyapp.study import scheduling
 from studyapp.study.models import ReviewState
 
@@ -140,7 +139,7 @@ def by_period_and_deck(user, now: dt.datetime, *, collection=None) -> list[dict]
     for period in periods:
         keys = facts[period.slug]
         # A sibling key is "[collection/]fact type:key": its fact type names its deck.
-        decks = [combine(per_key, (k for k in keys if DECK_OF[parse(k.rpartition("/")[2])[0]] == deck))
+        decks = [combine(per_key, (k for k in keys if DECK_OF[sibling_fact(k)[0]] == deck))
                  for deck in DECKS]
         rows.append({"period": period, "decks": decks, "all": combine(per_key, keys)})
     return rows
